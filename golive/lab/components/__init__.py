@@ -1,0 +1,1 @@
+"""Lab components, one module each; every module defines COMPONENT."""

@@ -1,0 +1,308 @@
+"""The pytest plugin: options, markers, the profile, fail-closed fixtures, waivers and Allure wiring.
+
+Loaded by the repo's conftest.py. A "gate run" is a run that collects modules under checks/; only then is
+the profile loaded, the lab started (profiles with ``lab: true``) and the reports written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import allure
+import pytest
+
+import golive
+from golive.evidence import SECRET_KEY, Evidence, Redactor, secret_values_in
+from golive.profile import LoadedProfile, NotApplicable, ProfileError, load_profile
+from golive.registry import ITEMS, Item, item_for_module
+from golive.summary import Outcome, RunSummary
+from golive.verdict import CouldNotObserve
+from golive.waivers import waiver_for
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECKS = ROOT / "checks"
+PROFILE_KEY = pytest.StashKey[LoadedProfile]()
+SUMMARY_KEY = pytest.StashKey[RunSummary]()
+LAB_KEY = pytest.StashKey[object]()
+TICKET = re.compile(r"^([A-Z][A-Z0-9]+-\d+|CHG\d+|https?://[^\s]+)$")
+
+CATEGORIES = [
+    {"name": "Waived (known non-compliance with a ticket)", "matchedStatuses": ["skipped"],
+     "messageRegex": "(?s).*WAIVED.*"},
+    {"name": "Not applicable on this environment", "matchedStatuses": ["skipped"],
+     "messageRegex": "(?s).*[Nn]ot applicable.*"},
+    {"name": "Could not observe (fail closed)", "matchedStatuses": ["failed", "broken"],
+     "messageRegex": "(?s).*Could not observe.*"},
+    {"name": "Non-compliant", "matchedStatuses": ["failed"], "messageRegex": "(?s).*NON-COMPLIANT.*"},
+]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("golive", "golive go-live gate")
+    group.addoption("--profile", default="local", help="profile name in profiles/ or path to a YAML file "
+                                                       "(default: local, the embedded lab)")
+    group.addoption("--change-ticket", default=None, help="change ticket ID (ABC-123, CHG0012345) or URL; "
+                                                          "linked on every result")
+    group.addoption("--waf-burst", action="store_true", default=False,
+                    help="allow the live WAF burst even if the profile does not (it blocks your IP for the window)")
+    group.addoption("--with-load", action="store_true", default=False,
+                    help="let -m production also run the items marked load (autoscaling under load)")
+    group.addoption("--no-lab", action="store_true", default=False,
+                    help="do not start the embedded lab even if the profile asks for it")
+
+
+def is_gate_run(config: pytest.Config) -> bool:
+    for arg in config.args:
+        path = Path(arg.split("::", 1)[0])
+        path = (Path(config.invocation_params.dir) / path).resolve()
+        if path == CHECKS or CHECKS in path.parents:
+            return True
+    return False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    for line in ("production: the go-live gate (every checklist item)",
+                 "nightly: the scheduled compliance run",
+                 "load: sends load to the target; excluded from production unless the profile or --with-load asks"):
+        config.addinivalue_line("markers", line)
+    for item in ITEMS:
+        config.addinivalue_line("markers", f"{item.marker}: checklist item {item.id}: {item.title}")
+    ticket = config.getoption("--change-ticket")
+    if ticket is not None and not TICKET.match(ticket):
+        raise pytest.UsageError(f"--change-ticket {ticket!r}: expected a ticket ID like ABC-123 or CHG0012345, "
+                                f"or an http(s) URL")
+    if not is_gate_run(config):
+        return
+    try:
+        loaded = load_profile(config.getoption("--profile"))
+    except ProfileError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[PROFILE_KEY] = loaded
+    config.stash[SUMMARY_KEY] = RunSummary(profile=loaded.profile.name, change_ticket=ticket)
+    if getattr(config.option, "allure_report_dir", None) is None:
+        config.option.allure_report_dir = str(ROOT / "reports" / "allure-results")
+        config.option.clean_alluredir = True
+    if getattr(config.option, "xmlpath", None) is None:
+        config.option.xmlpath = str(ROOT / "reports" / "junit.xml")
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    config = session.config
+    loaded = config.stash.get(PROFILE_KEY, None)
+    if (loaded is None or not loaded.profile.lab or _is_worker(config) or config.option.collectonly
+            or config.getoption("--no-lab")):
+        return
+    from golive.lab import shared  # the lab is started by the runner, never by a check
+    from golive.lab.runtime import LabError, LabRuntime
+
+    rt = LabRuntime(shared.state_dir())
+    if shared.is_up(rt):
+        return  # started by `golive lab up`; leave it running
+    try:
+        shared.up(rt)
+    except LabError as exc:
+        raise pytest.UsageError(f"could not start the embedded lab: {exc}") from None
+    config.stash[LAB_KEY] = rt
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    rt = config.stash.get(LAB_KEY, None)
+    if rt is not None:
+        from golive.lab import shared
+        shared.down(rt)
+    summary = config.stash.get(SUMMARY_KEY, None)
+    if summary is None or _is_worker(config):
+        return
+    results = getattr(config.option, "allure_report_dir", None)
+    if results:
+        _write_allure_extras(Path(results), config)
+    summary.write(ROOT / "reports" / "summary.json" if results and Path(results).parent == ROOT / "reports"
+                  else Path(results or ".") / "golive-summary.json")
+
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, timeout=5).stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _write_allure_extras(results: Path, config: pytest.Config) -> None:
+    results.mkdir(parents=True, exist_ok=True)
+    loaded = config.stash[PROFILE_KEY]
+    props = {
+        "profile": loaded.profile.name, "profile.file": str(loaded.path), "golive.version": golive.__version__,
+        "git.commit": _git_commit(), "run.time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "change.ticket": config.getoption("--change-ticket") or "none",
+        "runbooks": ",".join(loaded.profile.runbooks),
+    }
+    redactor = _redactor(config)
+    (results / "environment.properties").write_text(
+        "".join(f"{k}={redactor.text(str(v))}\n" for k, v in props.items()), encoding="utf-8")
+    (results / "categories.json").write_text(json.dumps(CATEGORIES, indent=2), encoding="utf-8")
+
+
+def _redactor(config: pytest.Config) -> Redactor:
+    loaded = config.stash.get(PROFILE_KEY, None)
+    secrets: list[str] = [v for k, v in os.environ.items() if SECRET_KEY.search(k)]
+    if loaded is not None:
+        secrets += secret_values_in(loaded.raw)
+        secrets += [os.environ[ref.env] for ref in loaded.profile.secrets.values() if ref.env in os.environ]
+    return Redactor(secrets)
+
+
+def _item_of(node: pytest.Item | str) -> Item | None:
+    path = node if isinstance(node, str) else str(node.path)
+    return item_for_module(path.split("::", 1)[0])
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    loaded = config.stash.get(PROFILE_KEY, None)
+    if loaded is None:
+        return
+    profile = loaded.profile
+    today = dt.date.today()
+    with_load = profile.load or config.getoption("--with-load")
+    for node in items:
+        item = _item_of(node)
+        if item is None:
+            continue
+        node.add_marker(getattr(pytest.mark, item.marker))
+        node.add_marker(pytest.mark.nightly)
+        if node.get_closest_marker("load") is None or with_load:
+            node.add_marker(pytest.mark.production)
+        status = waiver_for(item.id, profile.waivers, today)
+        if status is not None and status.in_force:
+            node.add_marker(pytest.mark.xfail(reason=status.describe(), raises=AssertionError, strict=False))
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    config = item.config
+    if config.stash.get(PROFILE_KEY, None) is not None and call.excinfo is not None:
+        exc = call.excinfo.value
+        checklist = _item_of(item)
+        if isinstance(exc, AssertionError) and checklist is not None:
+            note = f"\nRemediation ({checklist.id}): {checklist.remediation}"
+            status = waiver_for(checklist.id, config.stash[PROFILE_KEY].profile.waivers, dt.date.today())
+            if status is not None and not status.in_force:
+                note += f"\nNote: {status.describe()}"
+            exc.args = (f"{exc.args[0] if exc.args else ''}{note}",) + tuple(exc.args[1:])
+        if exc.args:
+            redactor = _redactor(config)
+            exc.args = tuple(redactor.text(a) if isinstance(a, str) else a for a in exc.args)
+    outcome = yield
+    report = outcome.get_result()
+    summary = config.stash.get(SUMMARY_KEY, None)
+    checklist = _item_of(item)
+    if summary is not None and checklist is not None:
+        summary.record(checklist.id, item.nodeid, _outcome(report), _message(report))
+
+
+def _message(report: pytest.TestReport) -> str:
+    if hasattr(report, "wasxfail"):
+        return str(report.wasxfail)
+    if report.skipped and isinstance(report.longrepr, tuple):
+        return str(report.longrepr[2])
+    if report.failed:
+        crash = getattr(report.longrepr, "reprcrash", None)
+        return crash.message if crash is not None else str(report.longrepr)[-500:]
+    return ""
+
+
+def _outcome(report: pytest.TestReport) -> Outcome | None:
+    if hasattr(report, "wasxfail"):
+        return "waived" if report.skipped else ("passed" if report.when == "call" else None)
+    if report.failed:
+        return "could-not-observe" if "Could not observe" in str(report.longrepr) else "non-compliant"
+    if report.skipped:
+        return "not-applicable"
+    return "passed" if report.when == "call" else None
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    summary = config.stash.get(SUMMARY_KEY, None)
+    if summary is None or _is_worker(config):
+        return
+    terminalreporter.section("golive checklist")
+    for line in summary.lines():
+        terminalreporter.write_line(line)
+
+
+# --- fixtures ------------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def golive_profile(pytestconfig: pytest.Config) -> LoadedProfile:
+    """The validated profile of this run."""
+    loaded = pytestconfig.stash.get(PROFILE_KEY, None)
+    if loaded is None:
+        try:
+            loaded = load_profile(pytestconfig.getoption("--profile"))
+        except ProfileError as exc:
+            raise CouldNotObserve("the profile", str(exc)) from None
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def profile(golive_profile: LoadedProfile):
+    return golive_profile.profile
+
+
+@pytest.fixture(scope="session")
+def redactor(pytestconfig: pytest.Config) -> Redactor:
+    return _redactor(pytestconfig)
+
+
+@pytest.fixture
+def evidence(redactor: Redactor) -> Evidence:
+    """Attach what the check observed; secrets are redacted."""
+    return Evidence(redactor)
+
+
+@pytest.fixture
+def section(request: pytest.FixtureRequest, profile):
+    """This check's profile section: skips when declared not applicable, fails closed when absent."""
+    item = _item_of(request.node)
+    if item is None:
+        raise CouldNotObserve(request.node.nodeid, "this test is not a checklist module under checks/")
+    found = profile.items.get(item.id)
+    if isinstance(found, NotApplicable):
+        pytest.skip(f"{item.id} not applicable on {profile.name}: {found.not_applicable}")
+    if found is None:
+        raise CouldNotObserve(item.id, f"profile {profile.name!r} has no items.{item.id} section; add it, or "
+                                       f"declare the item {{not_applicable: <reason>}}")
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _golive_allure_labels(request: pytest.FixtureRequest, pytestconfig: pytest.Config) -> None:
+    item = _item_of(request.node)
+    loaded = pytestconfig.stash.get(PROFILE_KEY, None)
+    if item is None or loaded is None:
+        return
+    allure.dynamic.label("checklist_item", item.id)
+    allure.dynamic.feature(f"{item.id}: {item.title}")
+    allure.dynamic.severity(allure.severity_level(item.severity))
+    allure.dynamic.tag(f"profile:{loaded.profile.name}")
+    allure.dynamic.parent_suite(f"profile {loaded.profile.name}")
+    allure.dynamic.suite(item.id)
+    for ref in item.runbook:
+        allure.dynamic.link(f"file://{ROOT.parent / 'shared' / 'seeds' / ref.file}#L{ref.line}",
+                            name=f"{ref.label}: {ref.says}")
+    ticket = pytestconfig.getoption("--change-ticket")
+    if ticket:
+        allure.dynamic.link(ticket if ticket.startswith("http") else f"ticket:{ticket}",
+                            link_type="issue", name=f"change {ticket}")

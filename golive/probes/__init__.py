@@ -1,0 +1,1 @@
+"""Probes of live endpoints: each returns a frozen, typed observation; none judges it."""

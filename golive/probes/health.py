@@ -1,0 +1,83 @@
+"""HEALTH probe: fetch a health endpoint and judge its body against the runbook's JSON contract."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from golive.probes.http import describe_error
+from golive.verdict import CouldNotObserve
+
+
+@dataclass(frozen=True)
+class HealthObservation:
+    """What one health endpoint answered: status, content type, body (JSON when it parsed), time taken."""
+
+    url: str
+    status: int
+    content_type: str
+    body_text: str
+    body_json: Any
+    elapsed_ms: float
+    timed_out: bool = False
+
+
+def observe(client: httpx.Client, url: str) -> HealthObservation:
+    """GET the endpoint once. Connecting that fails is 'could not observe'; a server that accepts the
+    connection but does not answer in time is observed as timed out (a breach, not blindness)."""
+    started = time.perf_counter()
+    try:
+        response = client.get(url)
+    except httpx.ReadTimeout:
+        elapsed = (time.perf_counter() - started) * 1000
+        return HealthObservation(url, 0, "", "", None, round(elapsed, 1), timed_out=True)
+    except httpx.HTTPError as exc:
+        raise CouldNotObserve(url, describe_error(exc)) from None
+    elapsed = (time.perf_counter() - started) * 1000
+    try:
+        parsed = json.loads(response.text)
+    except ValueError:
+        parsed = None
+    return HealthObservation(url, response.status_code, response.headers.get("content-type", ""),
+                             response.text[:2000], parsed, round(elapsed, 1))
+
+
+def _deps_down(deps: Any, up: set[str], where: str) -> list[str]:
+    if not isinstance(deps, dict) or not deps:
+        return [f"{where} is missing or empty"]
+    problems = []
+    for name, state in deps.items():
+        value = state.get("status") if isinstance(state, dict) else state
+        if value not in up:
+            problems.append(f"{where}.{name} is {value!r}, expected one of {sorted(up)}")
+    return problems
+
+
+def contract_problems(contract: str, obs: HealthObservation) -> list[str]:
+    """Every way the answer breaks the named contract (runbooks 000, 003 and 004); empty when it holds."""
+    if obs.timed_out:
+        return [f"no complete answer within {obs.elapsed_ms / 1000:.1f} s (the profile's timeout)"]
+    if obs.status != 200:
+        return [f"answered HTTP {obs.status}, expected 200"]
+    if contract == "silenttalk-client":
+        return [] if obs.body_text.strip() == "healthy" else [f"body is {obs.body_text[:60]!r}, expected 'healthy'"]
+    body = obs.body_json
+    if not isinstance(body, dict):
+        return [f"body is not a JSON object (content-type {obs.content_type or 'none'}): {obs.body_text[:60]!r}"]
+    expected_status = {"silenttalk-api": {"healthy"}, "enterprise-health": {"healthy"}, "enterprise-live": {"ok"},
+                       "enterprise-ready": {"ready"}, "status-ok": {"ok", "healthy", "up", "pass", "ready"}}[contract]
+    problems = []
+    if body.get("status") not in expected_status:
+        problems.append(f"status is {body.get('status')!r}, expected {' or '.join(sorted(expected_status))}")
+    if contract == "silenttalk-api":
+        deps = {k: body.get(k) for k in ("database", "redis")}
+        problems += _deps_down(deps, {"connected"}, "body")
+    elif contract == "enterprise-health":
+        problems += _deps_down(body.get("services"), {"healthy"}, "services")
+    elif contract == "enterprise-ready":
+        problems += _deps_down(body.get("checks"), {"connected"}, "checks")
+    return problems

@@ -1,0 +1,23 @@
+"""Building blocks shared by every profile section."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Section(BaseModel):
+    """A strict profile section: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class NotApplicable(Section):
+    """An item the profile declares not applicable on this environment; the check skips with the reason."""
+
+    not_applicable: str = Field(min_length=3, description="why this item does not apply here")
+
+
+class SecretRef(Section):
+    """Where a secret comes from. Values are never written in a profile; golive reads them at run time."""
+
+    env: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="environment variable holding the secret")

@@ -1,0 +1,1 @@
+"""One module per checklist item: the profile section that item reads."""

@@ -1,0 +1,115 @@
+"""Loading a profile: find the file, expand ${VAR} references, validate, and explain any error in one message."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from golive.profile.model import Profile
+
+PROFILES_DIR = Path(__file__).resolve().parents[2] / "profiles"
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+class ProfileError(Exception):
+    """A profile that cannot be used; the message names the file, the field and what was expected."""
+
+
+@dataclass(frozen=True)
+class LoadedProfile:
+    """A validated profile and the file it came from."""
+
+    path: Path
+    profile: Profile
+    raw: dict[str, Any]
+
+
+def resolve(name_or_path: str) -> Path:
+    """A profile name (``local``) or a path to a YAML file."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in {".yaml", ".yml"} or os.sep in name_or_path:
+        if not candidate.is_file():
+            raise ProfileError(f"{name_or_path}: no such profile file")
+        return candidate.resolve()
+    path = PROFILES_DIR / f"{name_or_path}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in PROFILES_DIR.glob("*.yaml")))
+        raise ProfileError(f"no profile named {name_or_path!r} in {PROFILES_DIR}; known profiles: {known}")
+    return path
+
+
+def _expand(value: Any, path: Path, where: str) -> Any:
+    if isinstance(value, str):
+        def sub(match: re.Match[str]) -> str:
+            name, default = match.group(1), match.group(2)
+            if name in os.environ:
+                return os.environ[name]
+            if default is not None:
+                return default
+            raise ProfileError(f"{path}: {where}: environment variable {name} is not set "
+                               f"(write ${{{name}:-default}} to give a default)")
+        return _VAR.sub(sub, value)
+    if isinstance(value, dict):
+        return {k: _expand(v, path, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand(v, path, f"{where}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in {"HealthSection", "NotApplicable"} or str(part).endswith("Section"):
+            continue  # union branch names pydantic adds; not a field a user wrote
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def _explain(err: dict[str, Any]) -> str:
+    kind, msg = err["type"], err["msg"]
+    if kind == "extra_forbidden":
+        return "unknown key (check its spelling against README 'Profiles')"
+    if kind == "missing":
+        return "required field is missing"
+    given = err.get("input")
+    shown = repr(given) if not isinstance(given, dict | list) else type(given).__name__
+    return f"expected {msg[0].lower() + msg[1:]}, got {shown}"
+
+
+def format_validation_error(path: Path, exc: ValidationError) -> str:
+    errors = exc.errors()
+    # A union (section | not_applicable) reports one error per branch; show the real section's.
+    errors.sort(key=lambda e: "NotApplicable" in map(str, e["loc"]))
+    first = errors[0]
+    message = f"{path}: {_field_path(first['loc'])}: {_explain(first)}"
+    if len(errors) > 1:
+        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''} in this file)"
+    return message
+
+
+def load_profile(name_or_path: str) -> LoadedProfile:
+    """Load and validate a profile; raises ProfileError with one clear message."""
+    path = resolve(name_or_path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "somewhere"
+        raise ProfileError(f"{path}: {where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(raw, dict):
+        raise ProfileError(f"{path}: (top level): expected a mapping of profile fields, got {type(raw).__name__}")
+    expanded = _expand(raw, path, "")
+    try:
+        profile = Profile.model_validate(expanded)
+    except ValidationError as exc:
+        raise ProfileError(format_validation_error(path, exc)) from None
+    return LoadedProfile(path=path, profile=profile, raw=expanded)

@@ -1,0 +1,141 @@
+"""The profile: one environment's targets, thresholds, providers and waivers, validated strictly."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from golive.profile.base import NotApplicable, SecretRef, Section
+from golive.profile.items.alarms import AlarmsSection
+from golive.profile.items.autoscaling import AutoscalingSection
+from golive.profile.items.backups import BackupsSection
+from golive.profile.items.cdn import CdnSection
+from golive.profile.items.health import HealthSection
+from golive.profile.items.latency_p95 import LatencyP95Section
+from golive.profile.items.log_retention import LogRetentionSection
+from golive.profile.items.multi_az import MultiAzSection
+from golive.profile.items.sec_headers import SecHeadersSection
+from golive.profile.items.secrets import SecretsSection
+from golive.profile.items.tls_only import TlsOnlySection
+from golive.profile.items.turn import TurnSection
+from golive.profile.items.waf_429 import Waf429Section
+from golive.registry import BY_ID
+
+
+class Trust(Section):
+    ca_bundle: Path | None = Field(default=None, description="PEM trust store for TLS; system store when absent")
+
+
+class AwsProvider(Section):
+    region: str = Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+    profile: str | None = None
+    endpoint_url: str | None = Field(default=None, description="emulator endpoint (lab only)")
+    max_attempts: int = Field(default=5, ge=1, le=20)
+
+
+class AzureProvider(Section):
+    subscription_id: str = Field(pattern=r"^[0-9a-fA-F-]{36}$")
+    resource_group: str = Field(min_length=1)
+    base_url: str | None = Field(default=None, description="ARM endpoint override (lab only)")
+    ca_bundle: Path | None = None
+    lab_token: bool = Field(default=False, description="use the lab's offline token instead of DefaultAzureCredential")
+
+
+class KubernetesProvider(Section):
+    kubeconfig: Path | None = None
+    context: str | None = None
+    namespaces: list[str] = Field(min_length=1)
+
+
+class Providers(Section):
+    aws: AwsProvider | None = None
+    azure: AzureProvider | None = None
+    kubernetes: KubernetesProvider | None = None
+
+
+class Waiver(Section):
+    item: str
+    reason: str = Field(min_length=3)
+    ticket: str = Field(min_length=2)
+    expires: dt.date
+
+    @model_validator(mode="after")
+    def _known_item(self) -> Waiver:
+        if self.item not in BY_ID:
+            raise ValueError(f"waiver names unknown checklist item {self.item!r}; known: {', '.join(sorted(BY_ID))}")
+        return self
+
+
+def _section(kind: type[Section]) -> Any:
+    return Field(default=None, alias=_ALIASES[kind])
+
+
+_ALIASES: dict[type[Section], str] = {
+    HealthSection: "HEALTH", TlsOnlySection: "TLS-ONLY", SecHeadersSection: "SEC-HEADERS", CdnSection: "CDN",
+    Waf429Section: "WAF-429", MultiAzSection: "MULTI-AZ", BackupsSection: "BACKUPS", AlarmsSection: "ALARMS",
+    SecretsSection: "SECRETS", LogRetentionSection: "LOG-RETENTION", TurnSection: "TURN",
+    LatencyP95Section: "LATENCY-P95", AutoscalingSection: "AUTOSCALING",
+}
+
+
+class Items(Section):
+    """Per checklist item: its section, ``{not_applicable: reason}``, or absent (then the check fails closed)."""
+
+    health: HealthSection | NotApplicable | None = _section(HealthSection)
+    tls_only: TlsOnlySection | NotApplicable | None = _section(TlsOnlySection)
+    sec_headers: SecHeadersSection | NotApplicable | None = _section(SecHeadersSection)
+    cdn: CdnSection | NotApplicable | None = _section(CdnSection)
+    waf_429: Waf429Section | NotApplicable | None = _section(Waf429Section)
+    multi_az: MultiAzSection | NotApplicable | None = _section(MultiAzSection)
+    backups: BackupsSection | NotApplicable | None = _section(BackupsSection)
+    alarms: AlarmsSection | NotApplicable | None = _section(AlarmsSection)
+    secrets: SecretsSection | NotApplicable | None = _section(SecretsSection)
+    log_retention: LogRetentionSection | NotApplicable | None = _section(LogRetentionSection)
+    turn: TurnSection | NotApplicable | None = _section(TurnSection)
+    latency_p95: LatencyP95Section | NotApplicable | None = _section(LatencyP95Section)
+    autoscaling: AutoscalingSection | NotApplicable | None = _section(AutoscalingSection)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pick_not_applicable(cls, data: Any) -> Any:
+        """Route ``{not_applicable: ...}`` to NotApplicable so errors name the real section's fields."""
+        if not isinstance(data, dict):
+            return data
+        out = {}
+        for key, value in data.items():
+            if isinstance(value, dict) and "not_applicable" in value:
+                out[key] = NotApplicable(**value)
+            else:
+                out[key] = value
+        return out
+
+    def get(self, item_id: str) -> Section | None:
+        return getattr(self, item_id.lower().replace("-", "_"))
+
+
+class Profile(Section):
+    """One environment. Every number in it comes from a runbook in shared/seeds/."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    description: str = ""
+    runbooks: list[Literal["000", "001", "002", "003", "004"]] = Field(min_length=1)
+    lab: bool = Field(default=False, description="start the embedded lab for this run")
+    load: bool = Field(default=False, description="let -m production run the items marked load")
+    waf_burst: bool = Field(default=False, description="allow the live WAF burst (it blocks the caller's IP)")
+    trust: Trust = Trust()
+    secrets: dict[str, SecretRef] = Field(default_factory=dict)
+    providers: Providers = Providers()
+    waivers: list[Waiver] = Field(default_factory=list)
+    items: Items
+
+    @model_validator(mode="after")
+    def _one_waiver_per_item(self) -> Profile:
+        seen: set[str] = set()
+        for waiver in self.waivers:
+            if waiver.item in seen:
+                raise ValueError(f"two waivers for {waiver.item}; keep one per item")
+            seen.add(waiver.item)
+        return self

@@ -1,0 +1,49 @@
+"""The run's verdict per checklist item: what the terminal, summary.json and the change-ticket bundle show."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from golive.registry import BY_ID
+
+Outcome = Literal["passed", "non-compliant", "could-not-observe", "waived", "not-applicable"]
+# The worst outcome of an item's tests is the item's verdict.
+SEVERITY_ORDER: tuple[Outcome, ...] = ("could-not-observe", "non-compliant", "waived", "passed", "not-applicable")
+
+
+@dataclass
+class RunSummary:
+    profile: str
+    change_ticket: str | None = None
+    results: dict[str, list[tuple[str, Outcome, str]]] = field(default_factory=dict)
+
+    def record(self, item_id: str, nodeid: str, outcome: Outcome | None, message: str) -> None:
+        if outcome is not None:
+            self.results.setdefault(item_id, []).append((nodeid, outcome, message))
+
+    def verdict(self, item_id: str) -> Outcome | None:
+        outcomes = {o for _, o, _ in self.results.get(item_id, [])}
+        return next((o for o in SEVERITY_ORDER if o in outcomes), None)
+
+    def lines(self) -> list[str]:
+        out = []
+        for item_id in sorted(self.results):
+            verdict = self.verdict(item_id)
+            first = next((m for _, o, m in self.results[item_id] if o == verdict and m), "")
+            first = first.splitlines()[0][:140] if first else ""
+            out.append(f"{item_id:<14} {verdict:<18} {first}")
+        return out
+
+    def as_dict(self) -> dict:
+        return {"profile": self.profile, "change_ticket": self.change_ticket,
+                "items": {item_id: {"title": BY_ID[item_id].title, "verdict": self.verdict(item_id),
+                                    "tests": [{"nodeid": n, "outcome": o, "message": m}
+                                              for n, o, m in self.results[item_id]]}
+                          for item_id in sorted(self.results)}}
+
+    def write(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.as_dict(), indent=2), encoding="utf-8")
