@@ -262,6 +262,13 @@ def profile(golive_profile: LoadedProfile):
 
 
 @pytest.fixture(scope="session")
+def providers(profile):
+    """The clouds this profile names; each read is made once per run and shared by every check."""
+    from golive.providers import CloudProviders
+    return CloudProviders(profile.providers)
+
+
+@pytest.fixture(scope="session")
 def redactor(pytestconfig: pytest.Config) -> Redactor:
     return _redactor(pytestconfig)
 

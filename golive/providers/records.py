@@ -1,0 +1,79 @@
+"""Small typed records the providers return and the checks compare. No SDK object leaves a provider.
+
+One record type per idea, shared by AWS, Azure and Kubernetes, so a check has one piece of logic
+for every cloud (MULTI-AZ, BACKUPS here; later items add theirs below).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ZonePlacement:
+    """MULTI-AZ: where one resource of a tier runs.
+
+    tier: load-balancer | compute | database | cache | queue | nodes | workload
+    resource: the name the profile uses for it (ALB name, RDS identifier, ns/deployment, ...)
+    zones: the distinct zones observed for its members/subnets/replicas
+    flags: redundancy settings that must all be true (e.g. {"MultiAZ": True, "AutomaticFailover": False})
+    members: how many members/replicas/nodes it has (None when not meaningful)
+    source: the API fields read, for evidence ("rds:DescribeDBInstances MultiAZ, SecondaryAvailabilityZone")
+    """
+
+    tier: str
+    resource: str
+    zones: tuple[str, ...]
+    flags: dict[str, bool] = field(default_factory=dict)
+    members: int | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class BackupSchedule:
+    """BACKUPS: one scheduled backup rule as configured.
+
+    expression: the schedule as the platform writes it ("cron(0 */6 * * ? *)", "rate(6 hours)",
+    "R/2025-01-01T00:00:00+00:00/PT6H", "0 */6 * * *"); golive.schedules parses it.
+    retention_days: days a backup is kept (None = never deleted)
+    covers: the resources the rule backs up (names the profile uses)
+    copies_to: regions/vaults it copies to (geo-redundancy)
+    """
+
+    plan: str
+    rule: str
+    expression: str
+    retention_days: int | None
+    covers: tuple[str, ...] = ()
+    copies_to: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class RecoveryPoint:
+    """BACKUPS: a backup that exists (AWS recovery point, Azure recovery point, Velero Backup)."""
+
+    resource: str
+    completed_at: dt.datetime | None
+    status: str  # COMPLETED | PARTIAL | FAILED | EXPIRED | ...
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class BackupJob:
+    """BACKUPS: a backup job run and its state."""
+
+    resource: str
+    state: str  # COMPLETED | FAILED | EXPIRED | ABORTED | RUNNING ...
+    at: dt.datetime
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class DataProtection:
+    """BACKUPS: database-level protections (PITR, versioning, backup retention on the service itself)."""
+
+    resource: str
+    settings: dict[str, object]  # e.g. {"point_in_time_recovery": True, "backup_retention_days": 35}
+    source: str = ""

@@ -1,0 +1,32 @@
+"""Self-test fixtures: a lab runtime of the test session, variants started once, and the gate runner."""
+
+from __future__ import annotations
+
+import pytest
+
+from golive.lab.component import Started, components
+from golive.lab.runtime import LabRuntime
+
+pytest_plugins = ["pytester"]
+
+
+@pytest.fixture(scope="session")
+def lab_rt(tmp_path_factory: pytest.TempPathFactory):
+    """A private lab for the self-tests (free ports, own CA); every process is stopped at the end."""
+    rt = LabRuntime(tmp_path_factory.mktemp("lab"))
+    yield rt
+    rt.stop_all()
+
+
+@pytest.fixture(scope="session")
+def lab(lab_rt: LabRuntime):
+    """``lab("nginx", "health-slow")`` starts that variant once per session and returns its endpoints."""
+    cache: dict[tuple[str, str], Started] = {}
+
+    def start(component: str, variant: str = "compliant") -> Started:
+        key = (component, variant)
+        if key not in cache:
+            cache[key] = components()[component].start(lab_rt, variant)
+        return cache[key]
+
+    return start
