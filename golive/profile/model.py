@@ -131,6 +131,15 @@ class Profile(Section):
     waivers: list[Waiver] = Field(default_factory=list)
     items: Items
 
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_blocks_are_defaults(cls, data: Any) -> Any:
+        """``providers:`` with every line commented out means no providers, not an error."""
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if not (v is None and k in {"providers", "trust", "secrets",
+                                                                              "waivers"})}
+        return data
+
     @model_validator(mode="after")
     def _one_waiver_per_item(self) -> Profile:
         seen: set[str] = set()
