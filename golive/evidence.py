@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import allure
 
@@ -65,8 +66,18 @@ class Redactor:
         return self.text(str(value))
 
 
+def _url_secrets(value: str) -> list[str]:
+    """Passwords in URLs (https://user:pw@host) and secret-named query parameters (?token=...)."""
+    if "://" not in value:
+        return []
+    parts = urlsplit(value)
+    found = [parts.password] if parts.password else []
+    found += [v for k, v in parse_qsl(parts.query) if SECRET_KEY.search(k) or k.lower() in {"sig", "key", "code"}]
+    return found
+
+
 def secret_values_in(raw: Any) -> list[str]:
-    """Values written under secret-looking keys anywhere in a raw profile mapping."""
+    """Values under secret-looking keys, and secrets inside URLs, anywhere in a raw profile mapping."""
     found: list[str] = []
     if isinstance(raw, dict):
         for key, value in raw.items():
@@ -77,6 +88,8 @@ def secret_values_in(raw: Any) -> list[str]:
     elif isinstance(raw, list):
         for value in raw:
             found.extend(secret_values_in(value))
+    elif isinstance(raw, str):
+        found.extend(_url_secrets(raw))
     return found
 
 

@@ -77,7 +77,13 @@ def pytest_configure(config: pytest.Config) -> None:
     if ticket is not None and not TICKET.match(ticket):
         raise pytest.UsageError(f"--change-ticket {ticket!r}: expected a ticket ID like ABC-123 or CHG0012345, "
                                 f"or an http(s) URL")
+    explicit_profile = any(a == "--profile" or a.startswith("--profile=") for a in config.invocation_params.args)
     if not is_gate_run(config):
+        if explicit_profile and config.inipath is None:
+            raise pytest.UsageError(
+                "pytest did not find golive's pytest.ini, so it read the profile path as a test path. Run from the "
+                "golive repository and write the option with '=': --profile=PATH (pytest sees a separate path "
+                "argument before golive's options are known)")
         return
     try:
         loaded = load_profile(config.getoption("--profile"))
@@ -211,6 +217,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     checklist = _item_of(item)
     if summary is not None and checklist is not None:
         summary.record(checklist.id, item.nodeid, _outcome(report), _message(report))
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True, specname="pytest_runtest_makereport")
+def pytest_runtest_makereport_redacted(item: pytest.Item, call: pytest.CallInfo):
+    """Innermost wrapper: the report's text is redacted before Allure, JUnit or the terminal read it."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.longrepr is None or item.config.stash.get(PROFILE_KEY, None) is None:
+        return
+    text = report.longreprtext
+    clean = _redactor(item.config).text(text)
+    if clean != text:
+        report.longrepr = clean
 
 
 def _message(report: pytest.TestReport) -> str:

@@ -67,7 +67,7 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in {"HealthSection", "NotApplicable"} or str(part).endswith("Section"):
+        elif part in {"section", "not-applicable"}:
             continue  # union branch names pydantic adds; not a field a user wrote
         else:
             out += f".{part}" if out else str(part)
@@ -87,8 +87,6 @@ def _explain(err: dict[str, Any]) -> str:
 
 def format_validation_error(path: Path, exc: ValidationError) -> str:
     errors = exc.errors()
-    # A union (section | not_applicable) reports one error per branch; show the real section's.
-    errors.sort(key=lambda e: "NotApplicable" in map(str, e["loc"]))
     first = errors[0]
     message = f"{path}: {_field_path(first['loc'])}: {_explain(first)}"
     if len(errors) > 1:

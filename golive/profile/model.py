@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from golive.profile.base import NotApplicable, SecretRef, Section
 from golive.profile.items.alarms import AlarmsSection
@@ -73,6 +73,18 @@ def _section(kind: type[Section]) -> Any:
     return Field(default=None, alias=_ALIASES[kind])
 
 
+def _which(value: Any) -> str:
+    has_reason = isinstance(value, dict | NotApplicable) and (
+        isinstance(value, NotApplicable) or "not_applicable" in value)
+    return "not-applicable" if has_reason else "section"
+
+
+def _or_not_applicable(kind: type[Section]) -> Any:
+    """The item's section, or ``{not_applicable: reason}``; errors name the branch the user meant."""
+    return Annotated[Annotated[kind, Tag("section")] | Annotated[NotApplicable, Tag("not-applicable")],
+                     Discriminator(_which)]
+
+
 _ALIASES: dict[type[Section], str] = {
     HealthSection: "HEALTH", TlsOnlySection: "TLS-ONLY", SecHeadersSection: "SEC-HEADERS", CdnSection: "CDN",
     Waf429Section: "WAF-429", MultiAzSection: "MULTI-AZ", BackupsSection: "BACKUPS", AlarmsSection: "ALARMS",
@@ -84,33 +96,19 @@ _ALIASES: dict[type[Section], str] = {
 class Items(Section):
     """Per checklist item: its section, ``{not_applicable: reason}``, or absent (then the check fails closed)."""
 
-    health: HealthSection | NotApplicable | None = _section(HealthSection)
-    tls_only: TlsOnlySection | NotApplicable | None = _section(TlsOnlySection)
-    sec_headers: SecHeadersSection | NotApplicable | None = _section(SecHeadersSection)
-    cdn: CdnSection | NotApplicable | None = _section(CdnSection)
-    waf_429: Waf429Section | NotApplicable | None = _section(Waf429Section)
-    multi_az: MultiAzSection | NotApplicable | None = _section(MultiAzSection)
-    backups: BackupsSection | NotApplicable | None = _section(BackupsSection)
-    alarms: AlarmsSection | NotApplicable | None = _section(AlarmsSection)
-    secrets: SecretsSection | NotApplicable | None = _section(SecretsSection)
-    log_retention: LogRetentionSection | NotApplicable | None = _section(LogRetentionSection)
-    turn: TurnSection | NotApplicable | None = _section(TurnSection)
-    latency_p95: LatencyP95Section | NotApplicable | None = _section(LatencyP95Section)
-    autoscaling: AutoscalingSection | NotApplicable | None = _section(AutoscalingSection)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _pick_not_applicable(cls, data: Any) -> Any:
-        """Route ``{not_applicable: ...}`` to NotApplicable so errors name the real section's fields."""
-        if not isinstance(data, dict):
-            return data
-        out = {}
-        for key, value in data.items():
-            if isinstance(value, dict) and "not_applicable" in value:
-                out[key] = NotApplicable(**value)
-            else:
-                out[key] = value
-        return out
+    health: _or_not_applicable(HealthSection) | None = _section(HealthSection)
+    tls_only: _or_not_applicable(TlsOnlySection) | None = _section(TlsOnlySection)
+    sec_headers: _or_not_applicable(SecHeadersSection) | None = _section(SecHeadersSection)
+    cdn: _or_not_applicable(CdnSection) | None = _section(CdnSection)
+    waf_429: _or_not_applicable(Waf429Section) | None = _section(Waf429Section)
+    multi_az: _or_not_applicable(MultiAzSection) | None = _section(MultiAzSection)
+    backups: _or_not_applicable(BackupsSection) | None = _section(BackupsSection)
+    alarms: _or_not_applicable(AlarmsSection) | None = _section(AlarmsSection)
+    secrets: _or_not_applicable(SecretsSection) | None = _section(SecretsSection)
+    log_retention: _or_not_applicable(LogRetentionSection) | None = _section(LogRetentionSection)
+    turn: _or_not_applicable(TurnSection) | None = _section(TurnSection)
+    latency_p95: _or_not_applicable(LatencyP95Section) | None = _section(LatencyP95Section)
+    autoscaling: _or_not_applicable(AutoscalingSection) | None = _section(AutoscalingSection)
 
     def get(self, item_id: str) -> Section | None:
         return getattr(self, item_id.lower().replace("-", "_"))
