@@ -37,6 +37,7 @@ def _golive(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=180, env={**os.environ, "GOLIVE_LAB_DIR": str(state)})
 
 
+@pytest.mark.xdist_group("shared-lab-ports")
 def test_cli_up_status_down_leaves_nothing(tmp_path):
     state = tmp_path / "lab"
     up = _golive(state, "up", "--only", "nginx")
@@ -92,6 +93,7 @@ def _wait_for_lab(state: Path, timeout: float = 120) -> list[int]:
     raise AssertionError("the lab did not come up")
 
 
+@pytest.mark.xdist_group("shared-lab-ports")
 def test_gate_on_local_starts_and_stops_the_lab(tmp_path):
     state = tmp_path / "lab"
     gate = _gate(state, tmp_path)
@@ -102,6 +104,7 @@ def test_gate_on_local_starts_and_stops_the_lab(tmp_path):
     assert not any(_alive(p) for p in pids)
 
 
+@pytest.mark.xdist_group("shared-lab-ports")
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
 def test_an_interrupted_gate_leaves_no_process(tmp_path, sig):
     state = tmp_path / "lab"
