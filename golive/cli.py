@@ -75,6 +75,18 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bundle(args: argparse.Namespace) -> int:
+    from golive import bundle
+
+    try:
+        out = bundle.build(Path(args.reports), Path(args.output) if args.output else None)
+    except FileNotFoundError as exc:
+        print(f"golive bundle: {exc}", file=sys.stderr)
+        return 2
+    print(f"bundle: {out}")
+    return 0
+
+
 def _check_profile(args: argparse.Namespace) -> int:
     from golive.profile import ProfileError, load_profile
 
@@ -98,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--results", default=str(REPORTS / "allure-results"))
     report.add_argument("--output", default=str(REPORTS / "html"))
     report.set_defaults(func=_report)
+    bundle = sub.add_parser("bundle", help="zip the HTML report, JUnit and a summary for the change ticket")
+    bundle.add_argument("--reports", default=str(REPORTS))
+    bundle.add_argument("--output", default=None)
+    bundle.set_defaults(func=_bundle)
     check = sub.add_parser("check-profile", help="validate a profile and exit")
     check.add_argument("profile")
     check.set_defaults(func=_check_profile)

@@ -90,7 +90,8 @@ def pytest_configure(config: pytest.Config) -> None:
     except ProfileError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[PROFILE_KEY] = loaded
-    config.stash[SUMMARY_KEY] = RunSummary(profile=loaded.profile.name, change_ticket=ticket)
+    config.stash[SUMMARY_KEY] = RunSummary(profile=loaded.profile.name, change_ticket=ticket,
+                                           waivers=[w.model_dump(mode="json") for w in loaded.profile.waivers])
     if getattr(config.option, "allure_report_dir", None) is None:
         config.option.allure_report_dir = str(ROOT / "reports" / "allure-results")
         config.option.clean_alluredir = True
@@ -122,7 +123,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     config.stash[LAB_KEY] = rt
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
+EXIT_COULD_NOT_OBSERVE = 6
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     rt = config.stash.get(LAB_KEY, None)
     if rt is not None:
@@ -131,6 +135,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     summary = config.stash.get(SUMMARY_KEY, None)
     if summary is None or _is_worker(config):
         return
+    verdicts = {summary.verdict(item_id) for item_id in summary.results}
+    if exitstatus == pytest.ExitCode.TESTS_FAILED and "non-compliant" not in verdicts \
+            and "could-not-observe" in verdicts:
+        session.exitstatus = EXIT_COULD_NOT_OBSERVE  # blind, not proven non-compliant: a distinct status
     results = getattr(config.option, "allure_report_dir", None)
     if results:
         _write_allure_extras(Path(results), config)

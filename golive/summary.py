@@ -18,6 +18,7 @@ SEVERITY_ORDER: tuple[Outcome, ...] = ("could-not-observe", "non-compliant", "wa
 class RunSummary:
     profile: str
     change_ticket: str | None = None
+    waivers: list[dict] = field(default_factory=list)
     results: dict[str, list[tuple[str, Outcome, str]]] = field(default_factory=dict)
 
     def record(self, item_id: str, nodeid: str, outcome: Outcome | None, message: str) -> None:
@@ -38,7 +39,7 @@ class RunSummary:
         return out
 
     def as_dict(self) -> dict:
-        return {"profile": self.profile, "change_ticket": self.change_ticket,
+        return {"profile": self.profile, "change_ticket": self.change_ticket, "waivers": self.waivers,
                 "items": {item_id: {"title": BY_ID[item_id].title, "verdict": self.verdict(item_id),
                                     "tests": [{"nodeid": n, "outcome": o, "message": m}
                                               for n, o, m in self.results[item_id]]}

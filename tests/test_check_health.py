@@ -55,6 +55,7 @@ def test_fails_closed_when_the_target_is_down(pytester, lab_rt):
     result = run_gate(pytester, profile, "health")
     assert result.verdict("HEALTH") == "could-not-observe", result.output
     assert "connection failed" in result.messages("HEALTH")
+    assert result.ret == 6  # distinct exit status: could not observe
 
 
 def test_untrusted_certificate_is_could_not_observe(pytester, lab):
