@@ -45,9 +45,23 @@ class AzureProvider(Section):
 
 
 class KubernetesProvider(Section):
-    kubeconfig: Path | None = None
-    context: str | None = None
-    namespaces: list[str] = Field(min_length=1)
+    """A cluster through its kubeconfig (or the in-cluster service account), reading only the namespaces named."""
+
+    kubeconfig: Path | None = Field(default=None, description="kubeconfig file; $KUBECONFIG or ~/.kube/config when "
+                                                               "absent (and in_cluster is false)")
+    context: str | None = Field(default=None, description="kubeconfig context; its current-context when absent")
+    in_cluster: bool = Field(default=False, description="use the pod's service account (golive runs in the cluster)")
+    namespaces: list[str] = Field(min_length=1, description="namespaces the checks read (one list call each)")
+    velero_namespace: str = Field(default="velero", description="where Velero's Schedules and Backups live")
+    timeout_s: float = Field(default=10.0, gt=0, le=120, description="timeout of each API request")
+    page_size: int = Field(default=500, ge=1, le=5000, description="list page size (limit/continue)")
+    max_attempts: int = Field(default=4, ge=1, le=10, description="attempts per request when throttled (429/503)")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> KubernetesProvider:
+        if self.in_cluster and self.kubeconfig is not None:
+            raise ValueError("give either kubeconfig or in_cluster: true, not both")
+        return self
 
 
 class Providers(Section):
