@@ -29,6 +29,7 @@ CHECKS = ROOT / "checks"
 PROFILE_KEY = pytest.StashKey[LoadedProfile]()
 SUMMARY_KEY = pytest.StashKey[RunSummary]()
 LAB_KEY = pytest.StashKey[object]()
+CACHE_DIR_KEY = pytest.StashKey[Path]()
 TICKET = re.compile(r"^([A-Z][A-Z0-9]+-\d+|CHG\d+|https?://[^\s]+)$")
 
 CATEGORIES = [
@@ -92,6 +93,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[PROFILE_KEY] = loaded
     config.stash[SUMMARY_KEY] = RunSummary(profile=loaded.profile.name, change_ticket=ticket,
                                            waivers=[w.model_dump(mode="json") for w in loaded.profile.waivers])
+    if _is_worker(config):
+        config.stash[CACHE_DIR_KEY] = Path(config.workerinput["golive_cache"])
+    else:
+        import tempfile
+        config.stash[CACHE_DIR_KEY] = Path(tempfile.mkdtemp(prefix="golive-run-"))
     if getattr(config.option, "allure_report_dir", None) is None:
         config.option.allure_report_dir = str(ROOT / "reports" / "allure-results")
         config.option.clean_alluredir = True
@@ -101,6 +107,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    """xdist: every worker shares the controller's run cache, so a cloud read is made once per run."""
+    cache = node.config.stash.get(CACHE_DIR_KEY, None)
+    if cache is not None:
+        node.workerinput["golive_cache"] = str(cache)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -132,6 +146,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if rt is not None:
         from golive.lab import shared
         shared.down(rt)
+    cache_dir = config.stash.get(CACHE_DIR_KEY, None)
+    if cache_dir is not None and not _is_worker(config):
+        import shutil
+        shutil.rmtree(cache_dir, ignore_errors=True)
     summary = config.stash.get(SUMMARY_KEY, None)
     if summary is None or _is_worker(config):
         return
@@ -289,10 +307,17 @@ def profile(golive_profile: LoadedProfile):
 
 
 @pytest.fixture(scope="session")
-def providers(profile):
+def run_cache(pytestconfig: pytest.Config):
+    """Observations made once per run, shared by every check and every xdist worker."""
+    from golive.cache import RunCache
+    return RunCache(pytestconfig.stash.get(CACHE_DIR_KEY, None))
+
+
+@pytest.fixture(scope="session")
+def providers(profile, run_cache):
     """The clouds this profile names; each read is made once per run and shared by every check."""
     from golive.providers import CloudProviders
-    return CloudProviders(profile.providers)
+    return CloudProviders(profile.providers, run_cache)
 
 
 @pytest.fixture(scope="session")

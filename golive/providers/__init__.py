@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from golive.cache import RunCache
 from golive.profile.model import Providers
 from golive.verdict import CouldNotObserve
 
@@ -17,8 +18,9 @@ from golive.verdict import CouldNotObserve
 class CloudProviders:
     """The clouds a profile names, created lazily (no SDK import for a cloud the profile does not use)."""
 
-    def __init__(self, config: Providers):
+    def __init__(self, config: Providers, cache: RunCache | None = None):
         self.config = config
+        self.cache = cache if cache is not None else RunCache(None)
 
     @cached_property
     def aws(self) -> Any:
