@@ -33,6 +33,8 @@ class Component(ABC):
     lab_ports: ClassVar[dict[str, int]]
     #: ports that are UDP (the rest are TCP)
     udp_ports: ClassVar[frozenset[str]] = frozenset()
+    #: part of the shared lab (`golive lab up`); False for test-only components
+    shared: ClassVar[bool] = True
 
     def start(self, rt: LabRuntime, variant: str = "compliant", ports: dict[str, int] | None = None,
               instance: str | None = None) -> Started:

@@ -37,7 +37,7 @@ def up(rt: LabRuntime, only: list[str] | None = None) -> list[Started]:
     started: list[Started] = []
     try:
         for name, component in components().items():
-            if only and name not in only:
+            if (only and name not in only) or not component.shared:
                 continue
             started.append(component.start(rt, "compliant", dict(component.lab_ports), instance=name))
     except Exception:

@@ -1,0 +1,1 @@
+"""A server that answers every request with an API error, for the fail-closed self-tests."""
