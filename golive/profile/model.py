@@ -42,6 +42,8 @@ class AzureProvider(Section):
     base_url: str | None = Field(default=None, description="ARM endpoint override (lab only)")
     ca_bundle: Path | None = None
     lab_token: bool = Field(default=False, description="use the lab's offline token instead of DefaultAzureCredential")
+    timeout_s: float = Field(default=20.0, gt=0, le=120, description="connect and read timeout of each ARM request")
+    max_retries: int = Field(default=4, ge=0, le=20, description="retries of throttled (429) and failed requests")
 
 
 class KubernetesProvider(Section):

@@ -1,0 +1,87 @@
+"""The emulated ARM's resource store and the id helpers the fixtures use.
+
+Resources are plain ARM JSON (camelCase, as the REST API answers). Lookups are case-insensitive like
+ARM's; ids and names are returned as the fixture wrote them.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+SUBSCRIPTION = "5e1a7a1c-0000-4000-8000-000000000002"
+RESOURCE_GROUP = "silenttalk-production-rg"
+LOCATION = "eastus"
+TENANT = "72f988bf-0000-4000-8000-000000000002"
+#: the only bearer token the lab's ARM accepts (the provider's ``lab_token: true`` sends it)
+LAB_TOKEN = "golive-lab-offline-token"
+RG_ID = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}"
+
+
+def rid(rtype: str, *names: str, group: str = RESOURCE_GROUP) -> str:
+    """``rid("Microsoft.Web/sites/config", "api", "web")`` -> .../providers/Microsoft.Web/sites/api/config/web."""
+    namespace, *types = rtype.split("/")
+    if len(types) != len(names):
+        raise ValueError(f"{rtype} needs {len(types)} names, got {names}")
+    tail = "/".join(f"{t}/{n}" for t, n in zip(types, names, strict=True))
+    return f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/providers/{namespace}/{tail}"
+
+
+def resource(rtype: str, *names: str, properties: dict[str, Any] | None = None, **top: Any) -> dict[str, Any]:
+    """One ARM resource: id, name, type, the given top-level keys (location, sku, zones...) and properties."""
+    out: dict[str, Any] = {"id": rid(rtype, *names), "name": names[-1], "type": rtype, **top}
+    if properties is not None:
+        out["properties"] = properties
+    return out
+
+
+def merge(target: dict[str, Any], patch: dict[str, Any]) -> None:
+    """JSON merge patch (RFC 7396): dicts merge, other values replace, None deletes the key."""
+    for key, value in patch.items():
+        if value is None:
+            target.pop(key, None)
+        elif isinstance(value, dict) and isinstance(target.get(key), dict):
+            merge(target[key], value)
+        else:
+            target[key] = copy.deepcopy(value)
+
+
+class Arm:
+    """Every resource of one emulated subscription, by lower-cased id."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, dict[str, Any]] = {}
+
+    def add(self, *resources: dict[str, Any]) -> None:
+        for res in resources:
+            key = res["id"].lower()
+            if key in self._by_id:
+                raise ValueError(f"two fixtures define {res['id']}")
+            self._by_id[key] = res
+
+    def get(self, resource_id: str) -> dict[str, Any]:
+        try:
+            return self._by_id[resource_id.lower()]
+        except KeyError:
+            raise KeyError(f"no fixture resource {resource_id}") from None
+
+    def merge(self, resource_id: str, patch: dict[str, Any]) -> None:
+        """Change a resource in place (a broken variant): ``arm.merge(id, {"properties": {"x": None}})``."""
+        merge(self.get(resource_id), patch)
+
+    def remove(self, resource_id: str) -> None:
+        """Delete a resource and its children."""
+        key = resource_id.lower()
+        self.get(resource_id)
+        for other in [k for k in self._by_id if k == key or k.startswith(key + "/")]:
+            del self._by_id[other]
+
+    def find(self, rtype: str) -> list[dict[str, Any]]:
+        return [r for r in self._by_id.values() if r["type"].lower() == rtype.lower()]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(list(self._by_id.values()))
+
+    def __contains__(self, resource_id: str) -> bool:
+        return resource_id.lower() in self._by_id

@@ -1,0 +1,295 @@
+"""The Azure provider: real mgmt SDK clients, reads only, each distinct read made once per run.
+
+``AzureProvider(config)`` takes the profile's ``providers.azure``. Credentials: ``DefaultAzureCredential``,
+or the lab's offline token when ``lab_token: true``. ``base_url``/``ca_bundle`` point the clients at another
+ARM endpoint (the lab's). Area modules beside this one (``postgres.py``, ``monitor.py``...) hold the reads;
+``provider.postgres.flexible_servers()`` calls ``postgres.flexible_servers(provider)``. An area function
+decorated ``@records("zone_placements")`` contributes to ``provider.zone_placements()``, which is what
+``CloudProviders.gather("zone_placements")`` calls.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import pkgutil
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from golive.profile.model import AzureProvider as AzureConfig
+from golive.verdict import CouldNotObserve
+
+#: the bearer token the lab's ARM emulator accepts (``lab_token: true``); worthless anywhere else
+LAB_TOKEN = "golive-lab-offline-token"
+
+#: client name -> (module, class) of the mgmt SDK (pinned in requirements.txt)
+CLIENTS = {
+    "web": ("azure.mgmt.web", "WebSiteManagementClient"),
+    "monitor": ("azure.mgmt.monitor", "MonitorManagementClient"),
+    "postgres": ("azure.mgmt.postgresqlflexibleservers", "PostgreSQLManagementClient"),
+    "redis": ("azure.mgmt.redis", "RedisManagementClient"),
+    "cdn": ("azure.mgmt.cdn", "CdnManagementClient"),
+    "frontdoor": ("azure.mgmt.frontdoor", "FrontDoorManagementClient"),
+    "keyvault": ("azure.mgmt.keyvault", "KeyVaultManagementClient"),
+    "network": ("azure.mgmt.network", "NetworkManagementClient"),
+    "dataprotection": ("azure.mgmt.dataprotection", "DataProtectionMgmtClient"),
+    "loganalytics": ("azure.mgmt.loganalytics", "LogAnalyticsManagementClient"),
+}
+_READ = re.compile(r"^(get|list)(_|$)")
+_SENSITIVE = re.compile(r"keys|secrets|credential|password|token|publishing|test_notifications")
+_RECORDS_ATTR = "__golive_records__"
+
+
+class ReadOnlyViolation(Exception):
+    """golive tried to change something in Azure; a bug in golive, never a verdict."""
+
+
+def records(kind: str) -> Callable[[Callable[..., Iterable[Any]]], Callable[..., Iterable[Any]]]:
+    """Mark an area function ``fn(provider) -> records`` as a contributor to ``provider.<kind>()``."""
+    def mark(fn: Callable[..., Iterable[Any]]) -> Callable[..., Iterable[Any]]:
+        setattr(fn, _RECORDS_ATTR, (*getattr(fn, _RECORDS_ATTR, ()), kind))
+        return fn
+    return mark
+
+
+@functools.cache
+def areas() -> dict[str, ModuleType]:
+    """The area modules of this package, by name."""
+    package = importlib.import_module(__package__)
+    found = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name != "core":
+            found[info.name] = importlib.import_module(f"{__package__}.{info.name}")
+    return found
+
+
+def _contributors(kind: str) -> list[Callable[..., Iterable[Any]]]:
+    return [fn for module in areas().values() for fn in vars(module).values()
+            if callable(fn) and kind in getattr(fn, _RECORDS_ATTR, ())]
+
+
+class LabTokenCredential:
+    """A static token for the lab's ARM emulator; makes no network call."""
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        from azure.core.credentials import AccessToken
+        return AccessToken(LAB_TOKEN, int(time.time()) + 3600)
+
+
+class _ReadOnlyOperations:
+    def __init__(self, client: str, group: str, operations: Any):
+        self._where, self._operations = f"{client}.{group}", operations
+
+    def __getattr__(self, name: str) -> Any:
+        if not _READ.match(name) or _SENSITIVE.search(name):
+            raise ReadOnlyViolation(f"{self._where}.{name} is refused: golive makes reads only (get*/list*) and "
+                                    f"never reads keys, secrets' values or credentials")
+        return getattr(self._operations, name)
+
+
+class ReadOnlyClient:
+    """An SDK client whose operation groups expose only get*/list* calls."""
+
+    def __init__(self, name: str, client: Any):
+        self._name, self._client = name, client
+
+    def __getattr__(self, group: str) -> Any:
+        return _ReadOnlyOperations(self._name, group, getattr(self._client, group))
+
+
+@dataclass
+class Stats:
+    """What this run asked of ARM: distinct reads, reads answered from the cache, HTTP requests (with retries)."""
+
+    reads: int = 0
+    cached: int = 0
+    http_requests: int = 0
+    by_read: dict[str, int] = field(default_factory=dict)
+
+
+def plain(value: Any) -> Any:
+    """An SDK result as plain data in ARM's REST shape (camelCase keys); pages are listed in full."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    as_dict = getattr(value, "as_dict", None)
+    if hasattr(value, "keys") and callable(as_dict):  # TypeSpec models (MutableMapping over the REST JSON)
+        return as_dict()
+    if callable(getattr(value, "serialize", None)):  # msrest models (azure-mgmt-monitor)
+        return value.serialize(keep_readonly=True)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, Iterable):  # ItemPaged follows nextLink while we iterate
+        return [plain(v) for v in value]
+    return value
+
+
+class AzureProvider:
+    """Reads the Azure resources of one subscription and resource group for the checks."""
+
+    def __init__(self, config: AzureConfig, credential: Any = None):
+        self.config = config
+        self.subscription_id = config.subscription_id
+        self.resource_group = config.resource_group
+        self.endpoint = config.base_url or "https://management.azure.com"
+        self.stats = Stats()
+        self._credential = credential
+        self._clients: dict[str, ReadOnlyClient] = {}
+        self._cache: dict[tuple[str, str], Any] = {}
+        self._lock = threading.RLock()
+
+    def __repr__(self) -> str:
+        return f"AzureProvider(subscription {self.subscription_id}, resource group {self.resource_group}, {self.endpoint})"
+
+    # --- clients ---------------------------------------------------------------------------------
+    @property
+    def credential(self) -> Any:
+        if self._credential is None:
+            if self.config.lab_token:
+                self._credential = LabTokenCredential()
+            else:
+                from azure.identity import DefaultAzureCredential
+                self._credential = DefaultAzureCredential()
+        return self._credential
+
+    def client(self, name: str) -> ReadOnlyClient:
+        """The mgmt SDK client ``name`` (a key of CLIENTS), read-only, built once."""
+        with self._lock:
+            if name not in self._clients:
+                module, cls = CLIENTS[name]
+                sdk = getattr(importlib.import_module(module), cls)
+                kwargs: dict[str, Any] = {
+                    "retry_total": self.config.max_retries, "retry_connect": min(2, self.config.max_retries),
+                    "retry_read": min(2, self.config.max_retries), "retry_backoff_factor": 0.4,
+                    "retry_backoff_max": 8, "connection_timeout": self.config.timeout_s,
+                    "read_timeout": self.config.timeout_s, "raw_request_hook": self._on_request,
+                    "user_agent": "golive/0.1 (go-live verification, read-only)",
+                }
+                if self.config.base_url:
+                    kwargs["base_url"] = self.config.base_url
+                if self.config.ca_bundle is not None:
+                    kwargs["connection_verify"] = str(self.config.ca_bundle)
+                self._clients[name] = ReadOnlyClient(name, sdk(self.credential, self.subscription_id, **kwargs))
+            return self._clients[name]
+
+    def _on_request(self, request: Any) -> None:
+        http = request.http_request
+        if http.method not in ("GET", "HEAD"):
+            raise ReadOnlyViolation(f"{http.method} {http.url} refused: golive makes reads only")
+        with self._lock:
+            self.stats.http_requests += 1
+
+    # --- reads -----------------------------------------------------------------------------------
+    def read(self, client: str, what: str, call: Callable[[ReadOnlyClient], Any]) -> Any:
+        """``call(client)`` once per run, as plain data; ``what`` names the read in evidence and errors.
+
+        Every page of a list is read (ItemPaged follows nextLink); throttling (429, Retry-After) and transient
+        errors are retried by the SDK's retry policy; what still fails becomes CouldNotObserve.
+        """
+        key = (client, what)
+        with self._lock:
+            if key in self._cache:
+                self.stats.cached += 1
+                return self._unwrap(self._cache[key])
+        before = self.stats.http_requests
+        try:
+            value: Any = plain(call(self.client(client)))
+        except CouldNotObserve as exc:
+            value = exc
+        except Exception as exc:  # noqa: BLE001 (only Azure errors are translated; others re-raised below)
+            value = self._could_not_observe(what, exc)
+            if value is None:
+                raise
+        with self._lock:
+            self._cache[key] = value
+            self.stats.reads += 1
+            self.stats.by_read[f"{client}: {what}"] = self.stats.http_requests - before
+        return self._unwrap(value)
+
+    @staticmethod
+    def _unwrap(value: Any) -> Any:
+        if isinstance(value, CouldNotObserve):
+            raise value
+        return value
+
+    def target(self, what: str) -> str:
+        return f"Azure {what} (subscription {self.subscription_id}, resource group {self.resource_group})"
+
+    def _could_not_observe(self, what: str, exc: Exception) -> CouldNotObserve | None:
+        from azure.core.exceptions import (
+            AzureError,
+            ClientAuthenticationError,
+            HttpResponseError,
+            ResourceNotFoundError,
+            ServiceRequestError,
+            ServiceResponseError,
+        )
+
+        target = self.target(what)
+        if isinstance(exc, ClientAuthenticationError) and getattr(exc, "status_code", None) is None:
+            return CouldNotObserve(target, f"no usable Azure credential ({_first_line(exc)}); sign in with "
+                                           f"`az login`, set AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET, "
+                                           f"or run where a managed identity with Reader on the resource group "
+                                           f"is available")
+        if isinstance(exc, ClientAuthenticationError):
+            return CouldNotObserve(target, f"ARM refused the credential (HTTP {exc.status_code} "
+                                           f"{_code(exc)}: {_message(exc)}); give the identity golive runs as the "
+                                           f"Reader role on resource group {self.resource_group}")
+        if isinstance(exc, ResourceNotFoundError):
+            return CouldNotObserve(target, f"ARM answered 404 {_code(exc)}: {_message(exc)}; check "
+                                           f"providers.azure.subscription_id/resource_group and the resource name "
+                                           f"in the profile")
+        if isinstance(exc, HttpResponseError) and exc.status_code == 429:
+            return CouldNotObserve(target, f"ARM kept throttling (HTTP 429) after {self.config.max_retries} "
+                                           f"retries; run again later or raise providers.azure.max_retries")
+        if isinstance(exc, HttpResponseError):
+            return CouldNotObserve(target, f"ARM answered HTTP {exc.status_code} {_code(exc)}: {_message(exc)}")
+        if isinstance(exc, (ServiceRequestError, ServiceResponseError)):
+            return CouldNotObserve(target, f"ARM at {self.endpoint} could not be reached ({_first_line(exc)}); "
+                                           f"check the network path, providers.azure.base_url and the trust store "
+                                           f"(providers.azure.ca_bundle)")
+        if isinstance(exc, AzureError):
+            return CouldNotObserve(target, f"{type(exc).__name__}: {_first_line(exc)}")
+        return None
+
+    # --- areas and records -----------------------------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        module = areas().get(name)
+        if module is not None:
+            return _Area(module, self)
+        contributors = _contributors(name)
+        if contributors:
+            return lambda: [rec for fn in contributors for rec in fn(self)]
+        raise AttributeError(f"AzureProvider has no area or record kind {name!r}")
+
+
+class _Area:
+    """``provider.<area>``: the area module's functions with the provider bound as first argument."""
+
+    def __init__(self, module: ModuleType, provider: AzureProvider):
+        self._module, self._provider = module, provider
+
+    def __getattr__(self, name: str) -> Any:
+        fn = getattr(self._module, name)
+        return functools.partial(fn, self._provider)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _code(exc: Any) -> str:
+    error = getattr(exc, "error", None)
+    return getattr(error, "code", None) or getattr(exc, "reason", "") or ""
+
+
+def _message(exc: Any) -> str:
+    error = getattr(exc, "error", None)
+    return getattr(error, "message", None) or _first_line(exc)

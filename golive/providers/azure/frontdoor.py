@@ -1,0 +1,24 @@
+"""Front Door: AFD profiles, their custom domains (TLS settings) and security policies (azure-mgmt-cdn), and the
+Front Door WAF policies (azure-mgmt-frontdoor)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def profiles(az: Any) -> list[dict]:
+    return az.read("cdn", "Front Door profiles", lambda c: c.profiles.list_by_resource_group(az.resource_group))
+
+
+def custom_domains(az: Any, profile: str) -> list[dict]:
+    return az.read("cdn", f"custom domains of Front Door profile {profile}",
+                   lambda c: c.afd_custom_domains.list_by_profile(az.resource_group, profile))
+
+
+def security_policies(az: Any, profile: str) -> list[dict]:
+    return az.read("cdn", f"security policies of Front Door profile {profile}",
+                   lambda c: c.security_policies.list_by_profile(az.resource_group, profile))
+
+
+def waf_policies(az: Any) -> list[dict]:
+    return az.read("frontdoor", "Front Door WAF policies", lambda c: c.policies.list(az.resource_group))
