@@ -31,9 +31,12 @@ class Trust(Section):
 
 class AwsProvider(Section):
     region: str = Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
-    profile: str | None = None
+    profile: str | None = Field(default=None, description="AWS profile name; the default credential chain when absent")
     endpoint_url: str | None = Field(default=None, description="emulator endpoint (lab only)")
-    max_attempts: int = Field(default=5, ge=1, le=20)
+    credentials_file: Path | None = Field(default=None, description="shared credentials file to read instead of "
+                                                                    "~/.aws/credentials (the lab's fake keys)")
+    max_attempts: int = Field(default=5, ge=1, le=20, description="botocore 'standard' retry mode attempts")
+    timeout_s: float = Field(default=10.0, gt=0, le=120, description="connect and read timeout of each API call")
 
 
 class AzureProvider(Section):

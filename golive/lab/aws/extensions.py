@@ -1,0 +1,302 @@
+"""What moto 5.2.5 lacks and the checks read, added inside the lab's emulator process only.
+
+Loaded by ``golive.lab.aws.server`` before the first request, so the real boto3 client reads these APIs
+unchanged (same URLs, same JSON shapes as AWS):
+
+- accounts: an access key id ``AKIALAB0<12-digit account id>`` selects that account (one seeded account per lab
+  variant; moto only reads 20-character keys, and otherwise maps every unknown key to its default account);
+- AWS Backup: backup selections (Create/Get/List/Delete), backup jobs (List/Describe), recovery points
+  (ListRecoveryPointsByBackupVault/ByResource, DescribeRecoveryPoint) and ListProtectedResources;
+- ElastiCache: a (cluster-mode disabled) replication group gets ``NumCacheClusters`` members, each in its
+  ``PreferredCacheClusterAZs`` zone (moto 5.2.5 creates one member only);
+- RDS: ``SecondaryAvailabilityZone`` of a Multi-AZ instance (a zone of its subnet group other than the primary's);
+- a lab-only route ``POST /golive-lab/backup-jobs`` that records a finished job (and its recovery point when
+  COMPLETED) with a chosen time and state; AWS has no API for that, the seeds need it for "30 h old"/"failed".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from typing import Any
+from urllib.parse import unquote
+
+ACCOUNT_KEY = re.compile(r"^AKIALAB0(\d{12})$")
+LAB_ROUTE = "/golive-lab/backup-jobs"
+
+
+def access_key_for(account_id: str) -> str:
+    """The lab's fake access key id that selects ``account_id`` in the emulator."""
+    return f"AKIALAB0{account_id}"
+
+
+# --- accounts -------------------------------------------------------------------------------------------
+def _patch_accounts() -> None:
+    import moto.iam.models as iam_models
+
+    original = iam_models.get_account_id_from
+    if getattr(original, "golive", False):
+        return
+
+    def get_account_id_from(access_key: str) -> str:
+        match = ACCOUNT_KEY.match(access_key or "")
+        return match.group(1) if match else original(access_key)
+
+    get_account_id_from.golive = True  # type: ignore[attr-defined]
+    iam_models.get_account_id_from = get_account_id_from
+
+
+# --- RDS -----------------------------------------------------------------------------------------------
+def _patch_rds() -> None:
+    from moto.rds.models import DBInstance
+
+    def secondary_availability_zone(self: Any) -> str | None:
+        if not self.multi_az:
+            return None
+        zones: list[str] = []
+        group = getattr(self, "db_subnet_group", None)
+        for subnet in getattr(group, "subnets", None) or []:
+            zone = getattr(subnet, "availability_zone", None)
+            if zone and zone not in zones:
+                zones.append(zone)
+        others = [z for z in zones if z != self.availability_zone]
+        if others:
+            return others[0]
+        return f"{self.region}b" if not self.availability_zone.endswith("b") else f"{self.region}a"
+
+    DBInstance.secondary_availability_zone = property(secondary_availability_zone)  # type: ignore[attr-defined]
+
+
+# --- ElastiCache ---------------------------------------------------------------------------------------
+def _patch_elasticache() -> None:
+    from moto.elasticache.models import ReplicationGroup
+
+    original = ReplicationGroup._set_node_members_clusters_disabled
+    if getattr(original, "golive", False):
+        return
+
+    def members(self: Any, *args: Any, **kwargs: Any) -> None:
+        if not kwargs.get("replicas_per_node_group") and (kwargs.get("num_cache_clusters") or 1) > 1:
+            kwargs["replicas_per_node_group"] = kwargs["num_cache_clusters"] - 1
+        original(self, *args, **kwargs)
+
+    members.golive = True  # type: ignore[attr-defined]
+    ReplicationGroup._set_node_members_clusters_disabled = members
+
+
+# --- AWS Backup ----------------------------------------------------------------------------------------
+def _store(backend: Any) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per account/region: selections, jobs and recovery points, kept on moto's backend instance."""
+    if not hasattr(backend, "golive"):
+        backend.golive = {"selections": {}, "jobs": {}, "points": {}}
+    return backend.golive
+
+
+def _epoch(value: Any) -> float | None:
+    if value is None or isinstance(value, int | float):
+        return value
+    return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
+
+
+def _arg(query: dict[str, list[str]], name: str) -> str | None:
+    values = query.get(name)
+    return values[0] if values else None
+
+
+def _after(value: float | None, bound: str | None) -> bool:
+    return bound is None or (value is not None and value >= _epoch(bound))
+
+
+def _before(value: float | None, bound: str | None) -> bool:
+    return bound is None or (value is not None and value <= _epoch(bound))
+
+
+def _patch_backup() -> None:
+    import moto.backup.urls as urls
+    from moto.backup.exceptions import ResourceNotFoundException
+    from moto.backup.responses import BackupResponse
+
+    def path(self: BackupResponse) -> str:
+        return unquote(self.path.split("?", 1)[0])
+
+    def store(self: BackupResponse) -> dict[str, dict[str, dict[str, Any]]]:
+        return _store(self.backup_backend)
+
+    def plan_id(self: BackupResponse) -> str:
+        return path(self).split("/backup/plans/", 1)[1].split("/", 1)[0]
+
+    def create_backup_selection(self: BackupResponse) -> str:
+        params = json.loads(self.body)
+        pid = plan_id(self)
+        self.backup_backend.get_backup_plan(backup_plan_id=pid, version_id=None)  # 404 for an unknown plan
+        sid = str(uuid.uuid4())
+        store(self)["selections"][sid] = {
+            "SelectionId": sid, "BackupPlanId": pid, "CreationDate": dt.datetime.now(dt.UTC).timestamp(),
+            "CreatorRequestId": params.get("CreatorRequestId"), "BackupSelection": params["BackupSelection"]}
+        return json.dumps({k: store(self)["selections"][sid][k] for k in ("SelectionId", "BackupPlanId",
+                                                                          "CreationDate")})
+
+    def _selection(self: BackupResponse) -> dict[str, Any]:
+        sid = path(self).rstrip("/").rsplit("/", 1)[-1]
+        found = store(self)["selections"].get(sid)
+        if found is None:
+            raise ResourceNotFoundException(msg=f"Failed reading backup selection {sid}")
+        return found
+
+    def get_backup_selection(self: BackupResponse) -> str:
+        return json.dumps({k: v for k, v in _selection(self).items() if v is not None})
+
+    def delete_backup_selection(self: BackupResponse) -> str:
+        store(self)["selections"].pop(_selection(self)["SelectionId"])
+        return "{}"
+
+    def list_backup_selections(self: BackupResponse) -> str:
+        pid = plan_id(self)
+        out = [{"SelectionId": s["SelectionId"], "SelectionName": s["BackupSelection"]["SelectionName"],
+                "BackupPlanId": pid, "CreationDate": s["CreationDate"], "CreatorRequestId": s["CreatorRequestId"],
+                "IamRoleArn": s["BackupSelection"].get("IamRoleArn")}
+               for s in store(self)["selections"].values() if s["BackupPlanId"] == pid]
+        return json.dumps({"BackupSelectionsList": [{k: v for k, v in s.items() if v is not None} for s in out]})
+
+    def list_backup_jobs(self: BackupResponse) -> str:
+        q = self.querystring
+        jobs = [j for j in store(self)["jobs"].values()
+                if _arg(q, "resourceArn") in (None, j["ResourceArn"])
+                and _arg(q, "state") in (None, j["State"])
+                and _arg(q, "backupVaultName") in (None, j["BackupVaultName"])
+                and _arg(q, "resourceType") in (None, j["ResourceType"])
+                and _after(j["CreationDate"], _arg(q, "createdAfter"))
+                and _before(j["CreationDate"], _arg(q, "createdBefore"))
+                and _after(j.get("CompletionDate"), _arg(q, "completeAfter"))
+                and _before(j.get("CompletionDate"), _arg(q, "completeBefore"))]
+        return json.dumps({"BackupJobs": sorted(jobs, key=lambda j: -j["CreationDate"])})
+
+    def describe_backup_job(self: BackupResponse) -> str:
+        jid = path(self).rstrip("/").rsplit("/", 1)[-1]
+        job = store(self)["jobs"].get(jid)
+        if job is None:
+            raise ResourceNotFoundException(msg=f"Failed reading backup job {jid}")
+        return json.dumps(job)
+
+    def _points(self: BackupResponse, vault: str | None = None, resource: str | None = None) -> list[dict[str, Any]]:
+        q = self.querystring
+        found = [p for p in store(self)["points"].values()
+                 if vault in (None, p["BackupVaultName"]) and resource in (None, p["ResourceArn"])
+                 and _arg(q, "resourceArn") in (None, p["ResourceArn"])
+                 and _arg(q, "resourceType") in (None, p["ResourceType"])
+                 and _after(p["CreationDate"], _arg(q, "createdAfter"))
+                 and _before(p["CreationDate"], _arg(q, "createdBefore"))]
+        return sorted(found, key=lambda p: -p["CreationDate"])
+
+    def list_recovery_points_by_backup_vault(self: BackupResponse) -> str:
+        vault = path(self).split("/backup-vaults/", 1)[1].split("/", 1)[0]
+        self.backup_backend.describe_backup_vault(vault)  # 404 for an unknown vault
+        return json.dumps({"RecoveryPoints": _points(self, vault=vault)})
+
+    def list_recovery_points_by_resource(self: BackupResponse) -> str:
+        resource = re.sub(r"/recovery-points/?$", "", path(self).split("/resources/", 1)[1])
+        keys = ("RecoveryPointArn", "CreationDate", "Status", "EncryptionKeyArn", "BackupSizeBytes",
+                "BackupVaultName", "IsParent", "ResourceName", "VaultType")
+        return json.dumps({"RecoveryPoints": [
+            {k: p[k if k != "BackupSizeBytes" else "BackupSizeInBytes"] for k in keys
+             if p.get(k if k != "BackupSizeBytes" else "BackupSizeInBytes") is not None}
+            for p in _points(self, resource=resource)]})
+
+    def describe_recovery_point(self: BackupResponse) -> str:
+        arn = path(self).split("/recovery-points/", 1)[1].rstrip("/")
+        point = store(self)["points"].get(arn)
+        if point is None:
+            raise ResourceNotFoundException(msg=f"Failed reading recovery point {arn}")
+        return json.dumps(point)
+
+    def list_protected_resources(self: BackupResponse) -> str:
+        newest: dict[str, dict[str, Any]] = {}
+        for point in store(self)["points"].values():
+            if point["Status"] == "COMPLETED" and (point["ResourceArn"] not in newest or
+                                                    point["CreationDate"] > newest[point["ResourceArn"]]["CreationDate"]):
+                newest[point["ResourceArn"]] = point
+        return json.dumps({"Results": [
+            {"ResourceArn": p["ResourceArn"], "ResourceType": p["ResourceType"], "LastBackupTime": p["CreationDate"],
+             "ResourceName": p.get("ResourceName"), "LastBackupVaultArn": p["BackupVaultArn"],
+             "LastRecoveryPointArn": p["RecoveryPointArn"]} for p in newest.values()]})
+
+    for fn in (create_backup_selection, get_backup_selection, delete_backup_selection, list_backup_selections,
+               list_backup_jobs, describe_backup_job, list_recovery_points_by_backup_vault,
+               list_recovery_points_by_resource, describe_recovery_point, list_protected_resources):
+        setattr(BackupResponse, fn.__name__, fn)
+
+    extra = (  # botocore's URIs; moto turns "/?$" into no slash, so the trailing slash is written out
+        "{0}/backup-jobs/$", "{0}/backup-jobs/(?P<job>[^/]+)$",
+        "{0}/backup-vaults/(?P<name>[^/]+)/recovery-points/$",
+        "{0}/backup-vaults/(?P<name>[^/]+)/recovery-points/(?P<arn>.+)$",
+        "{0}/resources/$", "{0}/resources/(?P<arn>.+)/recovery-points/$",
+    )
+    for pattern in extra:
+        urls.url_paths.setdefault(pattern, BackupResponse.dispatch)
+
+
+def record_backup_job(body: dict[str, Any]) -> dict[str, Any]:
+    """The lab route: a finished backup job (and its recovery point when COMPLETED) at a chosen time."""
+    from moto.backup.models import backup_backends
+
+    backend = backup_backends[body["account_id"]][body["region"]]
+    vault = backend.describe_backup_vault(body["vault"])
+    completed = _epoch(body["completed_at"])
+    started = completed - float(body.get("duration_s", 900))
+    jid = body.get("job_id") or uuid.uuid4().hex.upper()
+    point_arn = None
+    created_by = {k: v for k, v in {"BackupPlanId": body.get("plan_id"), "BackupPlanArn": body.get("plan_arn"),
+                                     "BackupRuleId": body.get("rule_id")}.items() if v}
+    if body["state"] == "COMPLETED":
+        point_arn = body.get("recovery_point_arn") or (
+            f"arn:aws:backup:{body['region']}:{body['account_id']}:recovery-point:{uuid.uuid4()}")
+        _store(backend)["points"][point_arn] = {
+            "RecoveryPointArn": point_arn, "BackupVaultName": vault.backup_vault_name,
+            "BackupVaultArn": vault.backup_vault_arn, "ResourceArn": body["resource_arn"],
+            "ResourceType": body["resource_type"], "ResourceName": body.get("resource_name"),
+            "CreatedBy": created_by, "IamRoleArn": body.get("iam_role_arn"), "Status": "COMPLETED",
+            "CreationDate": started, "CompletionDate": completed, "BackupSizeInBytes": 1 << 20,
+            "Lifecycle": {"DeleteAfterDays": int(body.get("delete_after_days", 30))},
+            "CalculatedLifecycle": {"DeleteAt": completed + 86400 * int(body.get("delete_after_days", 30))},
+            "IsEncrypted": True, "VaultType": "BACKUP_VAULT"}
+        vault.num_of_recovery_points += 1
+    job = {"AccountId": body["account_id"], "BackupJobId": jid, "BackupVaultName": vault.backup_vault_name,
+           "BackupVaultArn": vault.backup_vault_arn, "ResourceArn": body["resource_arn"],
+           "ResourceType": body["resource_type"], "ResourceName": body.get("resource_name"),
+           "CreationDate": started, "State": body["state"], "PercentDone": "100.0" if point_arn else "0.0",
+           "CreatedBy": created_by, "IamRoleArn": body.get("iam_role_arn"), "StartBy": started + 3600}
+    if point_arn:
+        job.update(RecoveryPointArn=point_arn, CompletionDate=completed, BackupSizeInBytes=1 << 20)
+    else:
+        job.update(StatusMessage=body.get("message", "Backup job failed"), CompletionDate=completed)
+    _store(backend)["jobs"][jid] = {k: v for k, v in job.items() if v is not None}
+    return _store(backend)["jobs"][jid]
+
+
+class LabRoutes:
+    """WSGI middleware: ``POST /golive-lab/backup-jobs`` for the seeds; everything else goes to moto."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO") != LAB_ROUTE:
+            return self.app(environ, start_response)
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            job = record_backup_job(json.loads(environ["wsgi.input"].read(length)))
+            status, body = "200 OK", json.dumps(job)
+        except Exception as exc:  # the seed prints it; the lab start fails with the reason
+            status, body = "400 Bad Request", json.dumps({"error": f"{type(exc).__name__}: {exc}"})
+        start_response(status, [("Content-Type", "application/json")])
+        return [body.encode()]
+
+
+def install() -> None:
+    """Apply every extension (idempotent); call before the server handles its first request."""
+    _patch_accounts()
+    _patch_rds()
+    _patch_elasticache()
+    _patch_backup()

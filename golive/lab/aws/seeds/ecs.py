@@ -1,0 +1,48 @@
+"""ECS: cluster silenttalk-production-cluster, services -server and -client (Fargate, three private subnets,
+desired 3) scaled by Application Auto Scaling: min 3, max 10, target tracking ECSServiceAverageCPUUtilization
+70 (runbook 000). Facts: cluster, services.
+"""
+
+from __future__ import annotations
+
+from golive.lab.aws.seeds import PREFIX, Seeding
+
+VARIANTS: dict[str, str] = {}
+
+MIN, MAX, CPU_TARGET = 3, 10, 70.0
+
+
+def seed(lab: Seeding) -> None:
+    ecs, scaling = lab.client("ecs"), lab.client("application-autoscaling")
+    cluster = f"{PREFIX}-cluster"
+    ecs.create_cluster(clusterName=cluster, settings=[{"name": "containerInsights", "value": "enabled"}])
+    services = []
+    for name, port in (("server", 3000), ("client", 3001)):
+        service = f"{PREFIX}-{name}"
+        family = ecs.register_task_definition(
+            family=service, networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="512", memory="1024",
+            containerDefinitions=[{
+                "name": name, "image": f"silenttalk/{name}:1.0.0", "essential": True,
+                "portMappings": [{"containerPort": port, "protocol": "tcp"}],
+                "logConfiguration": {"logDriver": "awslogs", "options": {
+                    "awslogs-group": f"/ecs/{service}", "awslogs-region": lab.region, "awslogs-stream-prefix": name}},
+            }])["taskDefinition"]["taskDefinitionArn"]
+        ecs.create_service(
+            cluster=cluster, serviceName=service, taskDefinition=family, desiredCount=MIN, launchType="FARGATE",
+            networkConfiguration={"awsvpcConfiguration": {"subnets": lab.facts["private_subnets"],
+                                                          "securityGroups": [lab.facts["sg_ecs"]],
+                                                          "assignPublicIp": "DISABLED"}},
+            loadBalancers=[{"targetGroupArn": lab.facts[f"tg_{name}_arn"], "containerName": name,
+                            "containerPort": port}])
+        resource = f"service/{cluster}/{service}"
+        scaling.register_scalable_target(ServiceNamespace="ecs", ResourceId=resource,
+                                         ScalableDimension="ecs:service:DesiredCount", MinCapacity=MIN,
+                                         MaxCapacity=MAX)
+        scaling.put_scaling_policy(
+            PolicyName=f"{service}-cpu-70", ServiceNamespace="ecs", ResourceId=resource,
+            ScalableDimension="ecs:service:DesiredCount", PolicyType="TargetTrackingScaling",
+            TargetTrackingScalingPolicyConfiguration={
+                "TargetValue": CPU_TARGET, "ScaleOutCooldown": 60, "ScaleInCooldown": 300,
+                "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"}})
+        services.append(service)
+    lab.facts.update(cluster=cluster, services=services)

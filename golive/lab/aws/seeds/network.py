@@ -1,0 +1,55 @@
+"""Network: the VPC over three zones (public + private subnet in each) and the security groups.
+
+TURN's group opens 3478 UDP/TCP, 5349 TCP (TLS) and the relay range 49152-65535 UDP (runbook 000).
+Facts: vpc_id, public_subnets, private_subnets, zones, sg_<name>.
+"""
+
+from __future__ import annotations
+
+from golive.lab.aws.seeds import PREFIX, ZONES, Seeding
+
+VARIANTS = {
+    "multi-az-two-zones": "public and private subnets in two zones only, so every tier spans two AZs",
+}
+
+ANYWHERE = [{"CidrIp": "0.0.0.0/0"}]
+
+
+def _rule(proto: str, low: int, high: int | None = None, sources: list | None = None, group: str | None = None):
+    rule = {"IpProtocol": proto, "FromPort": low, "ToPort": high or low}
+    if group:
+        rule["UserIdGroupPairs"] = [{"GroupId": group}]
+    else:
+        rule["IpRanges"] = sources or ANYWHERE
+    return rule
+
+
+def seed(lab: Seeding) -> None:
+    ec2 = lab.client("ec2")
+    zones = ZONES[:2] if lab.broken(VARIANTS) == "multi-az-two-zones" else ZONES
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", TagSpecifications=[
+        {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": f"{PREFIX}-vpc"}]}])["Vpc"]["VpcId"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    public, private = [], []
+    for i, zone in enumerate(zones):
+        for kind, base, out in (("public", 0, public), ("private", 10, private)):
+            out.append(ec2.create_subnet(
+                VpcId=vpc, CidrBlock=f"10.0.{base + i}.0/24", AvailabilityZone=zone, TagSpecifications=[
+                    {"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": f"{PREFIX}-{kind}-{zone}"}]}],
+            )["Subnet"]["SubnetId"])
+    lab.facts.update(vpc_id=vpc, public_subnets=public, private_subnets=private, zones=list(zones))
+
+    def group(name: str, what: str, rules: list[dict]) -> str:
+        gid = ec2.create_security_group(GroupName=f"{PREFIX}-{name}", Description=what, VpcId=vpc)["GroupId"]
+        if rules:
+            ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=rules)
+        lab.facts[f"sg_{name}"] = gid
+        return gid
+
+    alb = group("alb", "ALB: HTTPS and the HTTP redirect", [_rule("tcp", 443), _rule("tcp", 80)])
+    ecs = group("ecs", "ECS tasks behind the ALB", [_rule("tcp", 3000, 3001, group=alb)])
+    group("rds", "PostgreSQL from ECS", [_rule("tcp", 5432, group=ecs)])
+    group("redis", "Redis from ECS", [_rule("tcp", 6379, group=ecs)])
+    group("turn", "coturn: STUN/TURN 3478 UDP+TCP, TURN over TLS 5349, relay 49152-65535 UDP",
+          [_rule("udp", 3478), _rule("tcp", 3478), _rule("tcp", 5349), _rule("udp", 49152, 65535)])
