@@ -1,0 +1,171 @@
+"""WAF-429 live burst: requests to one URL at a controlled rate until the WAF refuses, within hard caps.
+
+``run`` sends at most ``plan.max_requests`` requests and none after ``plan.max_duration_s``, and stops at the
+first run of ``plan.stop_after`` consecutive refusals (status >= 400). ``problems`` judges the observation
+against the plan's expectation. ``BurstLedger`` keeps one burst per target per run; it lives in the run's
+config stash, never in module state.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import httpx
+
+from golive.probes import traffic
+from golive.probes.http import describe_error
+
+HIDDEN_HEADERS = {"set-cookie", "authorization", "cookie"}
+STATUS_HINTS = {
+    403: "a plain Block answers 403: set the rule's CustomResponse ResponseCode 429 "
+         "(Azure: customBlockResponseStatusCode 429)",
+    503: "nginx limit_req's default status (set limit_req_status 429), or an overloaded origin",
+}
+
+
+@dataclass(frozen=True)
+class BurstPlan:
+    """What will be sent (url, rate) within which hard caps, and what the answer should be.
+
+    earliest/latest: the fewest/most requests the WAF may let through before its first 429
+    """
+
+    url: str
+    rate_per_s: float
+    max_requests: int
+    max_duration_s: float
+    stop_after: int
+    expected_limit: int
+    window_s: int
+    earliest: int
+    latest: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One response of the burst: its 1-based request index, seconds since the burst began, status, headers."""
+
+    index: int
+    at_s: float
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def retry_after(self) -> str | None:
+        return self.headers.get("retry-after")
+
+
+@dataclass(frozen=True)
+class BurstObservation:
+    """What the burst saw.
+
+    sent: requests that got an answer; elapsed_s: seconds from the first request to the last answer
+    stopped: why it ended ("3 consecutive refusals", "max requests", "max duration", "error")
+    statuses: count per status; runs: the status sequence run-length encoded, [(status, count), ...]
+    first_429: the first 429 (index, time, headers incl. Retry-After), or None
+    block: the first answer of the run of refusals that ended the burst, or None
+    error: what went wrong when a request got no answer (then the burst stopped there)
+    """
+
+    plan: BurstPlan
+    sent: int
+    elapsed_s: float
+    stopped: str
+    statuses: dict[int, int]
+    runs: tuple[tuple[int, int], ...]
+    first_429: Answer | None
+    block: Answer | None
+    error: str | None = None
+
+
+def plan_origin(url: str) -> str:
+    """The target a burst is counted against: scheme, host and port."""
+    parts = urlsplit(url)
+    port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
+    return f"{parts.scheme}://{parts.hostname}:{port}"
+
+
+class BurstLedger:
+    """The targets burst in this run (one burst per origin). Keep one per run, in the config stash."""
+
+    def __init__(self) -> None:
+        self._by_origin: dict[str, str] = {}
+
+    def claim(self, url: str, by: str) -> str | None:
+        """Record a burst of ``url`` by test ``by``; returns the earlier claimant when the origin was burst."""
+        origin = plan_origin(url)
+        if origin in self._by_origin:
+            return self._by_origin[origin]
+        self._by_origin[origin] = by
+        return None
+
+
+def _answer(index: int, at_s: float, response: httpx.Response) -> Answer:
+    headers = {k.lower(): v for k, v in response.headers.items() if k.lower() not in HIDDEN_HEADERS}
+    return Answer(index, round(at_s, 3), response.status_code, headers)
+
+
+def run(client: httpx.Client, plan: BurstPlan) -> BurstObservation:
+    """Send the burst. Both caps are enforced here, whatever the caller asked for."""
+    statuses: Counter[int] = Counter()
+    runs: list[list[int]] = []
+    first_429 = block = streak_first = None
+    streak = sent = 0
+    error = None
+    stopped = "max requests"
+    started = time.monotonic()
+    for index in traffic.paced(plan.rate_per_s, plan.max_requests, plan.max_duration_s):
+        try:
+            response = client.get(plan.url)
+        except httpx.HTTPError as exc:
+            error, stopped = describe_error(exc), "error"
+            break
+        sent = index
+        status = response.status_code
+        statuses[status] += 1
+        if runs and runs[-1][0] == status:
+            runs[-1][1] += 1
+        else:
+            runs.append([status, 1])
+        answer = None
+        if status == 429 and first_429 is None:
+            answer = first_429 = _answer(index, time.monotonic() - started, response)
+        if status < 400:
+            streak = 0
+            continue
+        if streak == 0:
+            streak_first = answer or _answer(index, time.monotonic() - started, response)
+        streak += 1
+        if streak >= plan.stop_after:
+            block, stopped = streak_first, f"{plan.stop_after} consecutive refusals"
+            break
+    else:
+        stopped = "max requests" if sent >= plan.max_requests else "max duration"
+    return BurstObservation(plan, sent, round(time.monotonic() - started, 3), stopped, dict(sorted(statuses.items())),
+                            tuple((s, n) for s, n in runs), first_429, block, error)
+
+
+def problems(seen: BurstObservation, runbook: str = "runbook 002") -> list[str]:
+    """Every way the burst's answer breaks the plan's expectation; empty when the WAF answered as asked."""
+    plan = seen.plan
+    expected = (f"the profile expects the first 429 after {plan.expected_limit} requests per {plan.window_s} s "
+                f"({plan.earliest} to {plan.latest} let through; {runbook}'s limit)")
+    if seen.block is None:
+        return [f"no run of {plan.stop_after} refusals in {seen.sent} requests over {seen.elapsed_s:.1f} s "
+                f"(stopped at the {seen.stopped} cap; statuses {seen.statuses}): rate limiting absent or its limit "
+                f"too high; {expected}"]
+    let_through = seen.block.index - 1
+    if seen.block.status != 429:
+        hint = STATUS_HINTS.get(seen.block.status, "not the status the runbook asks for")
+        return [f"refused with HTTP {seen.block.status} from request #{seen.block.index} after {let_through} "
+                f"let through ({hint}); runbook 000 expects 429 Too Many Requests"]
+    if let_through < plan.earliest:
+        return [f"first 429 at request #{seen.block.index}, after only {let_through} let through: far too early, "
+                f"the limit is lower than the profile's; {expected}"]
+    if let_through > plan.latest:
+        return [f"first 429 at request #{seen.block.index}, after {let_through} let through: later than the "
+                f"tolerance and detection lag allow, the limit is too high; {expected}"]
+    return []
