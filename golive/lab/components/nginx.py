@@ -1,15 +1,25 @@
 """Lab nginx: a private nginx (Debian package) serving the runbooks' HTTPS site, with broken variants.
 
-Serves HEALTH's contracts (runbooks 000 and 004) with TLS 1.3 only and the runbook's headers.
+Serves HEALTH's contracts (runbooks 000 and 004) with TLS 1.3 only and the runbook's headers, and a
+caching front (the lab's "CDN": nginx proxy_cache with X-Cache and Age) for runbook 000's static asset.
 Each broken variant changes one thing, named by the variant.
+
+Ports: ``https`` the origin, ``http`` its HTTP->HTTPS redirect, ``cdn`` the caching front (HTTPS).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 import json
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from golive.lab.component import Component
 from golive.lab.runtime import LabRuntime, tcp_ready
@@ -34,6 +44,12 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; frame-ancestors 'none'",
 }
+
+#: runbook 000's CDN check: curl -I https://cdn.silenttalk.com/static/js/main.js
+STATIC_ASSET = "/static/js/main.js"
+CDN_NAME = "golive-lab-cdn"
+#: how long the front keeps an entry; the lab's Age header is exact below 100 s (see _age_map)
+CDN_FRONT_TTL_S = 60
 
 
 @dataclass(frozen=True)
@@ -71,11 +87,30 @@ class NginxVariant:
     redirect_http: bool = True
     extra_http: str = ""  # raw directives in the http block (later issues: caches, rate limits)
     extra_server: str = ""  # raw directives in the HTTPS server block
+    ciphers: str | None = None  # ssl_ciphers; None keeps nginx's default
+    #: lab: issued by the lab CA for localhost/127.0.0.1/api.lab.golive.test (valid ~ 1 year);
+    #: near-expiry: same names, expires in 10 days; wrong-host: lab CA, only wrong-host.golive.test;
+    #: self-signed: signed by its own key (no CA in any trust store)
+    cert: str = "lab"
+    cdn_cache: bool = True  # the caching front caches (False: it only proxies)
+    asset_cache_control: str = "public, max-age=86400"  # what the origin sends with the static asset
 
 
 def _with_route(path: str, route: Route) -> NginxVariant:
     base = NginxVariant()
     return replace(base, routes={**base.routes, path: route})
+
+
+def _with_headers(**changes: str | None) -> NginxVariant:
+    """The compliant site with headers changed (value) or removed (None); keys use _ for -."""
+    headers = dict(SECURITY_HEADERS)
+    for key, value in changes.items():
+        name = key.replace("_", "-")
+        if value is None:
+            headers.pop(name)
+        else:
+            headers[name] = value
+    return NginxVariant(headers=headers)
 
 
 VARIANTS: dict[str, tuple[str, NginxVariant]] = {
@@ -89,6 +124,37 @@ VARIANTS: dict[str, tuple[str, NginxVariant]] = {
                                                                         "redis": "disconnected"})))),
     "health-slow": ("/health answers after 3 s", _with_route("/health", Route(200, _json(SILENTTALK_HEALTH),
                                                                              delay_s=3.0))),
+    # TLS-ONLY (issue 5)
+    "tls12-enabled": ("TLS 1.2 accepted as well as 1.3", NginxVariant(protocols=("TLSv1.2", "TLSv1.3"))),
+    "tls10-enabled": ("TLS 1.0 accepted as well as 1.3 (ciphers at OpenSSL security level 0)",
+                      NginxVariant(protocols=("TLSv1", "TLSv1.3"), ciphers="DEFAULT:@SECLEVEL=0")),
+    "cert-near-expiry": ("certificate expires in 10 days", NginxVariant(cert="near-expiry")),
+    "cert-wrong-host": ("certificate names only wrong-host.golive.test", NginxVariant(cert="wrong-host")),
+    "cert-self-signed": ("self-signed certificate (no trusted CA)", NginxVariant(cert="self-signed")),
+    # SEC-HEADERS (issue 5)
+    "no-hsts": ("no Strict-Transport-Security", _with_headers(Strict_Transport_Security=None)),
+    "weak-hsts": ("HSTS max-age=300 without includeSubDomains",
+                  _with_headers(Strict_Transport_Security="max-age=300")),
+    "no-nosniff": ("no X-Content-Type-Options", _with_headers(X_Content_Type_Options=None)),
+    "no-frame-options": ("no X-Frame-Options (CSP still has frame-ancestors 'none')",
+                         _with_headers(X_Frame_Options=None)),
+    "frame-sameorigin": ("X-Frame-Options SAMEORIGIN and no frame-ancestors",
+                         _with_headers(X_Frame_Options="SAMEORIGIN",
+                                       Content_Security_Policy="default-src 'self'; script-src 'self'")),
+    "no-csp": ("no Content-Security-Policy", _with_headers(Content_Security_Policy=None)),
+    "csp-unsafe-inline": ("CSP script-src allows 'unsafe-inline'",
+                          _with_headers(Content_Security_Policy="default-src 'self'; "
+                                        "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'")),
+    "csp-unsafe-eval": ("CSP has no script-src and default-src allows 'unsafe-eval'",
+                        _with_headers(Content_Security_Policy="default-src 'self' 'unsafe-eval'; "
+                                      "frame-ancestors 'none'")),
+    "headers-not-on-errors": ("security headers without 'always': missing on 404 and other error pages",
+                              NginxVariant(headers_always=False)),
+    "no-redirect": ("plain HTTP answers 200 instead of redirecting to HTTPS", NginxVariant(redirect_http=False)),
+    # CDN (issue 5)
+    "no-caching": ("the CDN front proxies without caching (no X-Cache hit, no Age)", NginxVariant(cdn_cache=False)),
+    "cdn-short-max-age": ("the static asset is sent with Cache-Control max-age=60",
+                          NginxVariant(asset_cache_control="public, max-age=60")),
 }
 
 
@@ -100,10 +166,58 @@ def _location(path: str, route: Route) -> str:
     return f"location = {path} {{ default_type {route.content_type}; return {route.status} '{body}'; }}"
 
 
+def _age_map() -> str:
+    """nginx cannot do arithmetic without perl/njs (not installed), and has no cache-age variable.
+
+    The origin stamps the asset with ``X-Origin-Epoch: $msec``; the front keeps entries for less than
+    100 s, so Age = (now - stored) mod 100 on the last two digits of the epoch seconds: exact, by table.
+    """
+    rows = "\n".join(f"    HIT:{s:02d}:{n:02d} {(n - s) % 100};" for s in range(100) for n in range(100))
+    return f"""
+  map_hash_max_size 16384;
+  map_hash_bucket_size 64;
+  map $upstream_http_x_origin_epoch $golive_stored2 {{ "~(?<d>[0-9][0-9])[.][0-9]+$" $d; default ""; }}
+  map $msec $golive_now2 {{ "~(?<d>[0-9][0-9])[.][0-9]+$" $d; default ""; }}
+  map "$upstream_cache_status:$golive_stored2:$golive_now2" $golive_age {{
+    default "";
+{rows}
+  }}
+  map $upstream_cache_status $golive_x_cache {{
+    "" "";
+    HIT "Hit from {CDN_NAME}";
+    default "$upstream_cache_status from {CDN_NAME}";
+  }}"""
+
+
 def render_config(variant: NginxVariant, rt_dir: Path, ports: dict[str, int], cert: Path, key: Path) -> str:
     always = " always" if variant.headers_always else ""
     headers = "\n".join(f"    add_header {name} \"{value}\"{always};" for name, value in variant.headers.items())
     locations = "\n".join(f"    {_location(p, r)}" for p, r in variant.routes.items())
+    asset_headers = " ".join(f"add_header {name} \"{value}\"{always};" for name, value in variant.headers.items())
+    asset = (f"location = {STATIC_ASSET} {{ default_type application/javascript; {asset_headers} "
+             f"add_header Cache-Control \"{variant.asset_cache_control}\"; add_header X-Origin-Epoch $msec; "
+             f"return 200 'console.log(\"golive lab asset\");'; }}")
+    ciphers = f"ssl_ciphers {variant.ciphers};" if variant.ciphers else ""
+    tls = (f"ssl_certificate {cert}; ssl_certificate_key {key}; ssl_protocols {' '.join(variant.protocols)}; "
+           f"{ciphers}")
+    cache = (f"proxy_cache golive_cdn; proxy_cache_valid 200 {CDN_FRONT_TTL_S}s; "
+             f"proxy_ignore_headers Cache-Control Expires;" if variant.cdn_cache else "proxy_cache off;")
+    cdn = "" if "cdn" not in ports else f"""
+  proxy_cache_path {rt_dir}/cdn-cache levels=1:2 keys_zone=golive_cdn:1m max_size=16m inactive=10m use_temp_path=off;
+{_age_map()}
+  server {{
+    listen 127.0.0.1:{ports['cdn']} ssl;
+    {tls}
+    location / {{
+      proxy_pass https://127.0.0.1:{ports['https']};
+      proxy_ssl_protocols TLSv1.2 TLSv1.3;
+      proxy_http_version 1.1;
+      {cache}
+      proxy_hide_header X-Origin-Epoch;
+      add_header X-Cache $golive_x_cache always;
+      add_header Age $golive_age always;
+    }}
+  }}"""
     temp = rt_dir / "tmp"
     user = "user root root;" if os.geteuid() == 0 else ""
     redirect = (f"return 301 https://$host:{ports['https']}$request_uri;" if variant.redirect_http
@@ -130,14 +244,15 @@ http {{
   }}
   server {{
     listen 127.0.0.1:{ports['https']} ssl;
-    ssl_certificate {cert};
-    ssl_certificate_key {key};
-    ssl_protocols {' '.join(variant.protocols)};
+    {tls}
 {headers}
 {variant.extra_server}
 {locations}
-    location / {{ default_type text/html; return 200 '<!doctype html><title>golive lab</title>'; }}
+    {asset}
+    location = / {{ default_type text/html; return 200 '<!doctype html><title>golive lab</title>'; }}
+    location / {{ return 404; }}
   }}
+{cdn}
 }}
 """
 
@@ -145,20 +260,83 @@ http {{
 class Nginx(Component):
     name = "nginx"
     variants = {name: why for name, (why, _) in VARIANTS.items()}
-    lab_ports = {"https": 18443, "http": 18080}
+    lab_ports = {"https": 18443, "http": 18080, "cdn": 18444}
 
     def launch(self, rt: LabRuntime, variant: str, ports: dict[str, int], instance: str) -> dict[str, str]:
         where = rt.dir(instance)
         (where / "tmp").mkdir(exist_ok=True)
-        cert = rt.ca().issue_cert("localhost", "127.0.0.1", "api.lab.golive.test")
+        spec = VARIANTS[variant][1]
         cert_file, key_file = where / "cert.pem", where / "key.pem"
-        cert.cert_chain_pems[0].write_to_path(str(cert_file))
-        cert.private_key_pem.write_to_path(str(key_file))
+        _write_cert(rt, spec.cert, cert_file, key_file)
         conf = where / "nginx.conf"
-        conf.write_text(render_config(VARIANTS[variant][1], where, ports, cert_file, key_file), encoding="utf-8")
-        rt.spawn(instance, [NGINX, "-p", str(where), "-c", str(conf)], tcp_ready(ports["https"]))
-        return {"https": f"https://127.0.0.1:{ports['https']}", "http": f"http://127.0.0.1:{ports['http']}",
-                "access_log": str(where / "access.log")}
+        conf.write_text(render_config(spec, where, ports, cert_file, key_file), encoding="utf-8")
+        ready = [tcp_ready(ports[k]) for k in ("https", "cdn") if k in ports]
+        rt.spawn(instance, [NGINX, "-p", str(where), "-c", str(conf)], lambda: all(r() for r in ready))
+        endpoints = {"https": f"https://127.0.0.1:{ports['https']}", "http": f"http://127.0.0.1:{ports['http']}",
+                     "access_log": str(where / "access.log")}
+        if "cdn" in ports:
+            endpoints["cdn"] = f"https://127.0.0.1:{ports['cdn']}"
+            endpoints["asset"] = f"https://127.0.0.1:{ports['cdn']}{STATIC_ASSET}"
+        return endpoints
+
+
+LAB_NAMES = ("localhost", "127.0.0.1", "api.lab.golive.test")
+
+
+def _write_cert(rt: LabRuntime, kind: str, cert_file: Path, key_file: Path) -> None:
+    """The server certificate of a variant (see NginxVariant.cert), signed by the lab CA unless self-signed.
+
+    Issued here rather than by trustme.issue_cert: trustme marks the subjectAltName critical while the
+    subject is not empty, which RFC 5280 forbids and strict validators (cryptography's, used by sslyze)
+    reject. These leaves look like a public CA's: CN plus a non-critical SAN, one year of validity.
+    """
+    now = dt.datetime.now(dt.UTC)
+    names, not_before, not_after = LAB_NAMES, now - dt.timedelta(hours=1), now + dt.timedelta(days=365)
+    if kind == "near-expiry":
+        not_before, not_after = now - dt.timedelta(days=355), now + dt.timedelta(days=10)
+    elif kind == "wrong-host":
+        names = ("wrong-host.golive.test",)
+    elif kind not in ("lab", "self-signed"):
+        raise ValueError(f"unknown certificate kind {kind!r}")
+    if kind == "self-signed":
+        issuer_cert, issuer_key = None, None
+    else:
+        ca = rt.ca()
+        issuer_cert = x509.load_pem_x509_certificate(ca.cert_pem.bytes())
+        issuer_key = serialization.load_pem_private_key(ca.private_key_pem.bytes(), password=None)
+    cert, key = _issue(names, not_before, not_after, issuer_cert, issuer_key)
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    key_file.chmod(0o600)
+
+
+def _issue(names: tuple[str, ...], not_before: dt.datetime, not_after: dt.datetime, issuer_cert, issuer_key):
+    """A server certificate for ``names``; self-signed when issuer_cert is None."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "golive lab"),
+                         x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
+    sans: list[x509.GeneralName] = []
+    for name in names:
+        try:
+            sans.append(x509.IPAddress(ipaddress.ip_address(name)))
+        except ValueError:
+            sans.append(x509.DNSName(name))
+    builder = (x509.CertificateBuilder().subject_name(subject)
+               .issuer_name(issuer_cert.subject if issuer_cert is not None else subject)
+               .public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(not_before).not_valid_after(not_after)
+               .add_extension(x509.SubjectAlternativeName(sans), critical=False)
+               .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+               .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
+                                            data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                            crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+               .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+               .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False))
+    if issuer_cert is not None:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_cert.public_key()), critical=False)
+    return builder.sign(issuer_key if issuer_key is not None else key, hashes.SHA256()), key
 
 
 COMPONENT = Nginx()
