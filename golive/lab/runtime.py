@@ -95,6 +95,14 @@ class LabRuntime:
         key_file.chmod(0o600)
         return ca
 
+    def server_cert(self, where: Path, *names: str) -> tuple[Path, Path]:
+        """A certificate from the lab CA for these host names/IPs, written as cert.pem/key.pem in ``where``."""
+        cert = self.ca().issue_cert(*(names or ("localhost", "127.0.0.1")))
+        cert_file, key_file = where / "cert.pem", where / "key.pem"
+        cert.cert_chain_pems[0].write_to_path(str(cert_file))
+        cert.private_key_pem.write_to_path(str(key_file))
+        return cert_file, key_file
+
     def dir(self, name: str) -> Path:
         path = self.state_dir / name
         path.mkdir(parents=True, exist_ok=True)

@@ -26,10 +26,7 @@ class AzureArm(Component):
 
     def launch(self, rt: LabRuntime, variant: str, ports: dict[str, int], instance: str) -> dict[str, str]:
         where = rt.dir(instance)
-        cert = rt.ca().issue_cert("localhost", "127.0.0.1", "management.lab.golive.test")
-        cert_file, key_file = where / "cert.pem", where / "key.pem"
-        cert.cert_chain_pems[0].write_to_path(str(cert_file))
-        cert.private_key_pem.write_to_path(str(key_file))
+        cert_file, key_file = rt.server_cert(where, "localhost", "127.0.0.1", "management.lab.golive.test")
         port = ports["arm"]
         rt.spawn(instance, [sys.executable, "-m", "golive.lab.azure.server", "--port", str(port),
                             "--cert", str(cert_file), "--key", str(key_file), "--variant", variant,

@@ -22,9 +22,7 @@ class Faults(Component):
     def launch(self, rt: LabRuntime, variant: str, ports: dict[str, int], instance: str) -> dict[str, str]:
         mode = "server-error" if variant == "compliant" else variant
         where = rt.dir(instance)
-        cert = rt.ca().issue_cert("localhost", "127.0.0.1")
-        cert.cert_chain_pems[0].write_to_path(str(where / "cert.pem"))
-        cert.private_key_pem.write_to_path(str(where / "key.pem"))
+        rt.server_cert(where)
         base = [sys.executable, "-m", "golive.lab.faults.server", "--mode", mode]
         rt.spawn(f"{instance}-http", [*base, "--port", str(ports["http"])], tcp_ready(ports["http"]))
         rt.spawn(f"{instance}-https", [*base, "--port", str(ports["https"]), "--cert", str(where / "cert.pem"),

@@ -43,10 +43,7 @@ class Kubernetes(Component):
 
     def launch(self, rt: LabRuntime, variant: str, ports: dict[str, int], instance: str) -> dict[str, str]:
         where = rt.dir(instance)
-        cert = rt.ca().issue_cert("127.0.0.1", "localhost", "kubernetes.lab.golive.test")
-        cert_file, key_file = where / "cert.pem", where / "key.pem"
-        cert.cert_chain_pems[0].write_to_path(str(cert_file))
-        cert.private_key_pem.write_to_path(str(key_file))
+        cert_file, key_file = rt.server_cert(where, "127.0.0.1", "localhost", "kubernetes.lab.golive.test")
         key_file.chmod(0o600)
         token = secrets.token_urlsafe(24)
         server = f"https://127.0.0.1:{ports['https']}"
