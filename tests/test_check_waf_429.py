@@ -146,7 +146,7 @@ def test_fails_closed_when_the_target_is_down(pytester, lab_rt):
     assert "connection failed (" in result.messages("WAF-429")
 
 
-def test_every_profile_declares_both_parts():
+def test_every_profile_has_a_valid_waf_429_section():
     from golive.profile import load_profile
     for path in sorted((ROOT / "profiles").glob("*.yaml")):
         section = load_profile(str(path)).profile.items.get("WAF-429")
