@@ -15,10 +15,11 @@ from pathlib import Path
 
 import allure
 import pytest
+from pydantic import BaseModel
 
 import golive
 from golive.evidence import SECRET_KEY, Evidence, Redactor, secret_values_in
-from golive.profile import LoadedProfile, NotApplicable, ProfileError, load_profile
+from golive.profile import LoadedProfile, NotApplicable, ProfileError, SecretRef, load_profile
 from golive.registry import ITEMS, Item, item_for_module
 from golive.summary import Outcome, RunSummary
 from golive.verdict import CouldNotObserve
@@ -187,12 +188,25 @@ def _write_allure_extras(results: Path, config: pytest.Config) -> None:
     (results / "categories.json").write_text(json.dumps(CATEGORIES, indent=2), encoding="utf-8")
 
 
+def _secret_refs(node: object) -> list[SecretRef]:
+    """Every SecretRef anywhere in the profile (top-level ``secrets`` and inline in item sections)."""
+    if isinstance(node, SecretRef):
+        return [node]
+    if isinstance(node, BaseModel):
+        return [r for name in type(node).model_fields for r in _secret_refs(getattr(node, name))]
+    if isinstance(node, dict):
+        return [r for value in node.values() for r in _secret_refs(value)]
+    if isinstance(node, list | tuple):
+        return [r for value in node for r in _secret_refs(value)]
+    return []
+
+
 def _redactor(config: pytest.Config) -> Redactor:
     loaded = config.stash.get(PROFILE_KEY, None)
     secrets: list[str] = [v for k, v in os.environ.items() if SECRET_KEY.search(k)]
     if loaded is not None:
         secrets += secret_values_in(loaded.raw)
-        secrets += [os.environ[ref.env] for ref in loaded.profile.secrets.values() if ref.env in os.environ]
+        secrets += [v for ref in _secret_refs(loaded.profile) if (v := ref.value())]
     return Redactor(secrets)
 
 
@@ -242,7 +256,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     summary = config.stash.get(SUMMARY_KEY, None)
     checklist = _item_of(item)
     if summary is not None and checklist is not None:
-        summary.record(checklist.id, item.nodeid, _outcome(report), _message(report))
+        blind = call.excinfo is not None and not call.excinfo.errisinstance(AssertionError)
+        summary.record(checklist.id, item.nodeid, _outcome(report, blind), _message(report))
 
 
 @pytest.hookimpl(hookwrapper=True, trylast=True, specname="pytest_runtest_makereport")
@@ -269,11 +284,12 @@ def _message(report: pytest.TestReport) -> str:
     return ""
 
 
-def _outcome(report: pytest.TestReport) -> Outcome | None:
+def _outcome(report: pytest.TestReport, blind: bool) -> Outcome | None:
+    """Non-compliant only on an assertion about what was observed; any other error means the check was blind."""
     if hasattr(report, "wasxfail"):
         return "waived" if report.skipped else ("passed" if report.when == "call" else None)
     if report.failed:
-        return "could-not-observe" if "Could not observe" in str(report.longrepr) else "non-compliant"
+        return "could-not-observe" if blind or "Could not observe" in str(report.longrepr) else "non-compliant"
     if report.skipped:
         return "not-applicable"
     return "passed" if report.when == "call" else None

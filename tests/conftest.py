@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpcore  # noqa: F401  (imported before pytester's in-process runs, so httpx maps its errors)
 import pytest
 
 from golive.lab.component import Started, components
