@@ -18,15 +18,11 @@ from golive.probes import burst, traffic
 from golive.profile.base import NotApplicable
 from golive.verdict import CouldNotObserve, require
 
-BURSTS = pytest.StashKey[burst.BurstLedger]()
-
 
 @pytest.fixture
-def burst_ledger(pytestconfig) -> burst.BurstLedger:
-    """The targets burst in this run; kept in the run's config stash, so one run never bursts a target twice."""
-    if BURSTS not in pytestconfig.stash:
-        pytestconfig.stash[BURSTS] = burst.BurstLedger()
-    return pytestconfig.stash[BURSTS]
+def burst_ledger(run_cache) -> burst.BurstLedger:
+    """The targets burst in this run; kept in the run cache, so one run (even under xdist) bursts a target once."""
+    return burst.BurstLedger(run_cache)
 
 
 def test_waf_rate_rules_block_with_429(section, profile, providers, evidence):

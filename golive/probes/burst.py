@@ -9,12 +9,14 @@ config stash, never in module state.
 from __future__ import annotations
 
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import httpx
 
+from golive.cache import RunCache
 from golive.probes import traffic
 from golive.probes.http import describe_error
 
@@ -89,18 +91,17 @@ def plan_origin(url: str) -> str:
 
 
 class BurstLedger:
-    """The targets burst in this run (one burst per origin). Keep one per run, in the config stash."""
+    """The targets burst in this run (one burst per origin), kept in the run cache so that xdist workers
+    share it: the first test to claim an origin bursts it, every later claimant is refused."""
 
-    def __init__(self) -> None:
-        self._by_origin: dict[str, str] = {}
+    def __init__(self, cache: RunCache) -> None:
+        self._cache = cache
 
     def claim(self, url: str, by: str) -> str | None:
         """Record a burst of ``url`` by test ``by``; returns the earlier claimant when the origin was burst."""
-        origin = plan_origin(url)
-        if origin in self._by_origin:
-            return self._by_origin[origin]
-        self._by_origin[origin] = by
-        return None
+        mine = f"{by}@{uuid.uuid4().hex}"  # the same test collected twice is still a second burst
+        first = self._cache.get_or_compute(f"waf-burst:{plan_origin(url)}", lambda: mine)
+        return None if first == mine else first.rsplit("@", 1)[0]
 
 
 def _answer(index: int, at_s: float, response: httpx.Response) -> Answer:
