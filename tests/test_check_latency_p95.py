@@ -15,23 +15,11 @@ import matplotlib
 import pytest
 
 from gate import profile_dict, run_gate
-from golive.lab.components.latency import COMPONENT
 from golive.probes import sampler
 
 RATE, DURATION = 100.0, 2.0
 matplotlib.use("Agg")
 import matplotlib.pyplot  # noqa: E402,F401  (numpy loads once per process; pytester's in-process runs unload it)
-
-
-@pytest.fixture(scope="module")
-def latency_lab(lab_rt):
-    started = {}
-
-    def start(variant: str = "compliant"):
-        if variant not in started:
-            started[variant] = COMPONENT.start(lab_rt, variant)
-        return started[variant]
-    return start
 
 
 def _profile(site, lab_rt, **overrides):
@@ -46,8 +34,8 @@ def _server_times_ms(log: Path, offset: int) -> list[float]:
         return [float(m.group(1)) * 1000 for m in re.finditer(r"rt=([\d.]+)", f.read())]
 
 
-def test_passes_on_the_compliant_api_with_evidence(pytester, latency_lab, lab_rt):
-    result = run_gate(pytester, _profile(latency_lab("compliant"), lab_rt, closed_loop_beside=True), "latency_p95")
+def test_passes_on_the_compliant_api_with_evidence(pytester, lab, lab_rt):
+    result = run_gate(pytester, _profile(lab("latency", "compliant"), lab_rt, closed_loop_beside=True), "latency_p95")
     assert result.verdict("LATENCY-P95") == "passed", result.output
     text = result.attachments()
     assert "p95_ms" in text and "closed_loop_p95_ms" in text and "max_requests" in text
@@ -60,8 +48,8 @@ def test_passes_on_the_compliant_api_with_evidence(pytester, latency_lab, lab_rt
     ("fraction-delayed", {}, "runbook 001 requires p95 < 200 ms"),
     ("fraction-delayed", {"runbook": "003", "p95_ms": None, "slow_ms": 100}, "runbook 003 allows at most 5 %"),
 ])
-def test_fails_with_the_reason_on_each_broken_variant(pytester, latency_lab, lab_rt, variant, overrides, reason):
-    result = run_gate(pytester, _profile(latency_lab(variant), lab_rt, **overrides), "latency_p95")
+def test_fails_with_the_reason_on_each_broken_variant(pytester, lab, lab_rt, variant, overrides, reason):
+    result = run_gate(pytester, _profile(lab("latency", variant), lab_rt, **overrides), "latency_p95")
     assert result.verdict("LATENCY-P95") == "non-compliant", result.output
     assert reason in result.messages("LATENCY-P95")
 
@@ -75,9 +63,9 @@ def test_fails_closed_when_the_api_is_down(pytester, lab_rt):
     assert "connection failed" in result.messages("LATENCY-P95")
 
 
-def test_load_never_exceeds_its_caps(latency_lab, lab_rt):
+def test_load_never_exceeds_its_caps(lab, lab_rt):
     """200/s for 2 s would be 400 requests; max_requests 60 stops it at 60, and nothing outlives the time cap."""
-    site = latency_lab("compliant")
+    site = lab("latency", "compliant")
     log = Path(site.endpoints["access_log"])
     offset = log.stat().st_size
     started = time.monotonic()
@@ -89,8 +77,8 @@ def test_load_never_exceeds_its_caps(latency_lab, lab_rt):
 
 
 @pytest.mark.parametrize("variant", ["compliant", "fraction-delayed"])
-def test_p95_agrees_with_the_server_log_and_closed_loop_hides_the_stall(latency_lab, lab_rt, variant):
-    site = latency_lab(variant)
+def test_p95_agrees_with_the_server_log_and_closed_loop_hides_the_stall(lab, lab_rt, variant):
+    site = lab("latency", variant)
     log = Path(site.endpoints["access_log"])
     caps = sampler.Caps(RATE, 3.0, 1000, 64, 2.0)
     offset = log.stat().st_size

@@ -1,0 +1,124 @@
+"""AUTOSCALING: scalers configured at 70 % CPU with the runbook's min/max, and confirmed under load.
+
+Runbook 002: ECS target tracking at 70 % CPU, min 3 / max 10; Azure out at 70 % over 5 min, in at 30 %.
+Runbook 004: HPA min 5 / max 50 at 70 %. Runbook 003: per-service ranges. The live half (marker ``load``)
+runs Locust until CPU passes the target and watches the scaler on a fixed poll: capacity must rise
+within the deadline, never above the maximum, never below the minimum; scale-in after the load is recorded.
+"""
+
+import time
+from pathlib import Path
+
+import pytest
+
+from golive.probes import loadgen, scaling
+from golive.probes.http import client
+from golive.verdict import CouldNotObserve, require
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_scaling_policies_match_the_runbook(section, profile, providers, evidence):
+    if not section.policies:
+        pytest.skip(f"AUTOSCALING configuration not declared on {profile.name} (only the live half)")
+    found = providers.gather("scaling_policies")
+    evidence.json("scaling policies read", found)
+    if not found:
+        raise CouldNotObserve("the scaling policies", "the providers returned none (no provider implements "
+                                                      "scaling_policies, or the account has none)")
+    problems = [p for want in section.policies for p in scaling.policy_problems(want, found, section.runbook)]
+    require(problems, f"{len(problems)} scaling setting(s) differ from runbook {section.runbook} on {profile.name}")
+
+
+def _reader(live, providers):
+    """A function returning (ScalingStatus, raw JSON or None) for the profile's scaler API."""
+    if live.scaler.kind == "provider":
+        def read():
+            found = providers.gather("scaling_status", live.scaler.resource)
+            if not found:
+                raise CouldNotObserve(f"the scaler {live.scaler.resource}", "the providers returned no status")
+            return found[0], None
+        return read, None
+    http = client(None, live.scaler.timeout_s)
+    return (lambda: scaling.read_status(http, str(live.scaler.url), live.scaler, live.resource)), http
+
+
+@pytest.mark.load
+def test_capacity_rises_under_load_within_bounds(section, profile, providers, evidence, tmp_path):
+    live = section.live
+    if live is None:
+        pytest.skip(f"AUTOSCALING live load not declared on {profile.name} (only the configuration half)")
+    read, http = _reader(live, providers)
+    try:
+        first, body = read()  # could-not-observe before any load is sent
+        stated = scaling.policy_from_status(body or {}, live.resource, str(live.scaler.url))
+        caps = loadgen.LoadCaps(live.users, live.spawn_rate, live.max_rps, live.max_requests, live.max_duration_s)
+        evidence.json("load caps", caps)
+        timeline = _watch(live, read, caps)
+    finally:
+        if http is not None:
+            http.close()
+    evidence.json("scaler timeline", timeline.summary())
+    evidence.json("scaler polls", timeline.points)
+    evidence.png("autoscaling timeline", scaling.plot(timeline, tmp_path / "autoscaling.png"))
+    if timeline.crossed_at is None:
+        raise CouldNotObserve(live.resource, f"the load at its caps ({caps.users} users, {caps.max_rps:g} req/s) "
+                                             f"never took CPU past {live.target_cpu:g} % (max seen "
+                                             f"{timeline.summary()['max_cpu_seen']} %); raise live.users/max_rps")
+    problems = scaling.timeline_problems(timeline, section.runbook)
+    if stated is not None:
+        evidence.json("scaler configuration stated by its status", stated)
+        want = type("Want", (), {"resource": live.resource, "min_capacity": live.min_capacity, "behavior": None,
+                                 "max_capacity": live.max_capacity, "target": live.target_cpu,
+                                 "scale_in_threshold": None, "window_s": None})
+        problems += scaling.policy_problems(want, [stated], section.runbook)
+    require(problems, f"autoscaling of {live.resource} under load on {profile.name}")
+
+
+def _watch(live, read, caps: loadgen.LoadCaps) -> scaling.Timeline:
+    """Start the load, poll the scaler every poll_s; stop at scale-out + hold_s, or at the deadline."""
+    load = loadgen.LoadRun(str(live.target_url), ROOT / live.locustfile, live.user_classes, caps,
+                           interval_s=min(1.0, live.poll_s))
+    points: list[scaling.Point] = []
+    crossed = at_cross = scaled = stopped = back = None
+    notes: list[str] = []
+    t0 = time.monotonic()
+    final: dict = {}
+    try:
+        while True:
+            time.sleep(live.poll_s)
+            now = time.monotonic() - t0
+            status, _ = read()
+            stats = load.latest if stopped is None else {"rps": 0.0, "users": 0}
+            points.append(scaling.Point(round(now, 2), status.replicas, status.desired, status.cpu_percent,
+                                        float(stats.get("rps", 0.0)), int(stats.get("users", 0)),
+                                        "load" if stopped is None else "scale-in"))
+            if stopped is None:
+                if crossed is None and (status.cpu_percent or 0) > live.target_cpu:
+                    crossed, at_cross = now, status.replicas
+                if crossed is not None and scaled is None and status.replicas > at_cross:
+                    scaled = now
+                ends = [t0 + live.max_duration_s - time.monotonic()]
+                if crossed is not None:
+                    ends.append(crossed + live.deadline_s - now)
+                if scaled is not None:
+                    ends.append(scaled + live.hold_s - now)
+                if min(ends) <= 0 or not load.running:
+                    final = load.stop()
+                    stopped = now
+                    if not load.running and "error" in final:
+                        notes.append(final["error"])
+            else:
+                if status.replicas <= live.min_capacity and back is None:
+                    back = now
+                if back is not None or now - stopped >= live.scale_in_s:
+                    break
+    finally:
+        final = load.stop() if load.running else (final or load.latest)
+    if "error" in final:
+        raise CouldNotObserve("the load generator", final["error"])
+    return scaling.Timeline(live.resource, live.target_cpu, live.min_capacity, live.max_capacity, live.deadline_s,
+                            tuple(points), crossed, at_cross, scaled, stopped, back,
+                            {"users": caps.users, "max_rps": caps.max_rps, "max_requests": caps.max_requests,
+                             "max_duration_s": caps.run_time_s}, int(final.get("requests", 0)),
+                            int(final.get("failures", 0)), max((p.rps for p in points), default=0.0), tuple(notes))
