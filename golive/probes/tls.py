@@ -154,13 +154,15 @@ def handshake(host: str, port: int, protocol: str, timeout_s: float, server_name
     try:
         version = getattr(versions, _VERSION_NAMES[protocol])
         if protocol in ("SSLv3", "SSLv2"):
-            client = legacy_client(sock, ssl_version=version, ssl_verify=verify.NONE)
+            client = legacy_client(sock, ssl_version=version, ssl_verify=verify.NONE,
+                                   ignore_client_authentication_requests=True)
             if protocol == "SSLv3":
                 client.set_cipher_list("ALL:COMPLEMENTOFALL")
             sni = None  # SSL 3.0 and 2.0 have no extensions
         else:
             sni = _sni(host, server_name)
-            client = ssl_client(sock, ssl_version=version, ssl_verify=verify.NONE, server_name_indication=sni)
+            client = ssl_client(sock, ssl_version=version, ssl_verify=verify.NONE, server_name_indication=sni,
+                                ignore_client_authentication_requests=True)  # mTLS endpoints still answer
             if protocol != "TLSv1.3":
                 client.set_cipher_list("ALL:COMPLEMENTOFALL:@SECLEVEL=0")
         try:
