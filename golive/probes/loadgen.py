@@ -125,7 +125,7 @@ def _main() -> int:
 
     env.events.request.add_listener(on_request)
     gevent.signal_handler(signal.SIGTERM, runner.quit)
-    started = time.monotonic()
+    started, cpu0 = time.monotonic(), time.process_time()
     runner.start(args.users, spawn_rate=args.spawn_rate)
     gevent.spawn_later(args.run_time, runner.quit)
     last_n, last_t = 0, started
@@ -135,10 +135,10 @@ def _main() -> int:
         rps = (counts["requests"] - last_n) / (now - last_t)
         last_n, last_t = counts["requests"], now
         print(json.dumps({"t": round(now - started, 3), "users": runner.user_count, "rps": round(rps, 2),
-                          **counts}), flush=True)
+                          "cpu_s": round(time.process_time() - cpu0, 3), **counts}), flush=True)
     runner.quit()
-    print(json.dumps({"t": round(time.monotonic() - started, 3), "users": 0, "rps": 0.0, "done": True, **counts}),
-          flush=True)
+    print(json.dumps({"t": round(time.monotonic() - started, 3), "users": 0, "rps": 0.0, "done": True,
+                      "cpu_s": round(time.process_time() - cpu0, 3), **counts}), flush=True)
     return 0
 
 
