@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import httpcore  # noqa: F401  (imported before pytester's in-process runs, so httpx maps its errors)
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot  # noqa: E402,F401  (pytester's in-process runs unload numpy; keep it loaded for plots)
 import pytest
 
 from golive.lab.component import Started, components
