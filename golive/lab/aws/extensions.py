@@ -10,6 +10,7 @@ unchanged (same URLs, same JSON shapes as AWS):
 - ElastiCache: a (cluster-mode disabled) replication group gets ``NumCacheClusters`` members, each in its
   ``PreferredCacheClusterAZs`` zone (moto 5.2.5 creates one member only);
 - RDS: ``SecondaryAvailabilityZone`` of a Multi-AZ instance (a zone of its subnet group other than the primary's);
+- WAFv2: ``ListResourcesForWebACL`` (moto 5.2.5 records associations but has no call to list them);
 - a lab-only route ``POST /golive-lab/backup-jobs`` that records a finished job (and its recovery point when
   COMPLETED) with a chosen time and state; AWS has no API for that, the seeds need it for "30 h old"/"failed".
 """
@@ -237,6 +238,29 @@ def _patch_backup() -> None:
         urls.url_paths.setdefault(pattern, BackupResponse.dispatch)
 
 
+# --- WAFv2 ---------------------------------------------------------------------------------------------
+#: ListResourcesForWebACL ResourceType -> what its ARNs contain
+_WAF_RESOURCE_TYPES = {"APPLICATION_LOAD_BALANCER": ":loadbalancer/app/", "API_GATEWAY": ":apigateway:",
+                       "APPSYNC": ":appsync:", "COGNITO_USER_POOL": ":cognito-idp:", "APP_RUNNER_SERVICE": ":apprunner:",
+                       "VERIFIED_ACCESS_INSTANCE": ":verified-access-instance/", "AMPLIFY": ":amplify:"}
+
+
+def _patch_wafv2() -> None:
+    from moto.wafv2.exceptions import WAFNonexistentItemException
+    from moto.wafv2.responses import WAFV2Response
+
+    def list_resources_for_web_acl(self: WAFV2Response) -> Any:
+        body = json.loads(self.body)
+        acl = self.wafv2_backend.wacls.get(body["WebACLArn"])
+        if acl is None:
+            raise WAFNonexistentItemException
+        marker = _WAF_RESOURCE_TYPES.get(body.get("ResourceType") or "APPLICATION_LOAD_BALANCER")
+        arns = [arn for arn in acl.associated_resources if marker and marker in arn]
+        return 200, {"Content-Type": "application/json"}, json.dumps({"ResourceArns": arns})
+
+    WAFV2Response.list_resources_for_web_acl = list_resources_for_web_acl
+
+
 def record_backup_job(body: dict[str, Any]) -> dict[str, Any]:
     """The lab route: a finished backup job (and its recovery point when COMPLETED) at a chosen time."""
     from moto.backup.models import backup_backends
@@ -300,3 +324,4 @@ def install() -> None:
     _patch_rds()
     _patch_elasticache()
     _patch_backup()
+    _patch_wafv2()

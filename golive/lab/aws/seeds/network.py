@@ -10,6 +10,9 @@ from golive.lab.aws.seeds import PREFIX, ZONES, Seeding
 
 VARIANTS = {
     "multi-az-two-zones": "public and private subnets in two zones only, so every tier spans two AZs",
+    "sg-turn-relay-closed": "TURN security group has no rule for the relay range 49152-65535/udp",
+    "sg-turn-no-3478-udp": "TURN security group opens 3478/tcp but not 3478/udp",
+    "sg-turn-ssh-world": "TURN security group also opens SSH 22/tcp to 0.0.0.0/0",
 }
 
 ANYWHERE = [{"CidrIp": "0.0.0.0/0"}]
@@ -52,4 +55,17 @@ def seed(lab: Seeding) -> None:
     group("rds", "PostgreSQL from ECS", [_rule("tcp", 5432, group=ecs)])
     group("redis", "Redis from ECS", [_rule("tcp", 6379, group=ecs)])
     group("turn", "coturn: STUN/TURN 3478 UDP+TCP, TURN over TLS 5349, relay 49152-65535 UDP",
-          [_rule("udp", 3478), _rule("tcp", 3478), _rule("tcp", 5349), _rule("udp", 49152, 65535)])
+          _turn_rules(lab.broken(VARIANTS)))
+
+
+def _turn_rules(variant: str | None) -> list[dict]:
+    rules = {"udp-3478": _rule("udp", 3478), "tcp-3478": _rule("tcp", 3478), "tls-5349": _rule("tcp", 5349),
+             "relay": _rule("udp", 49152, 65535)}
+    match variant:
+        case "sg-turn-relay-closed":
+            del rules["relay"]
+        case "sg-turn-no-3478-udp":
+            del rules["udp-3478"]
+        case "sg-turn-ssh-world":
+            rules["ssh"] = _rule("tcp", 22)
+    return list(rules.values())
