@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from golive.lab.aws.seeds import PREFIX, Seeding
 
-VARIANTS: dict[str, str] = {}
+VARIANTS: dict[str, str] = {
+    "log-group-retention-7d": "log group /ecs/silenttalk-production-server keeps logs 7 days",
+    "log-group-never-expire": "log group /ecs/silenttalk-production-client has no retention (never expires)",
+}
 
 RETENTION_DAYS = 30
 
@@ -17,9 +20,14 @@ def seed(lab: Seeding) -> None:
         f"/aws/wafv2/{PREFIX}-waf"]
     for group in groups:
         logs.create_log_group(logGroupName=group)
+    broken = lab.broken(VARIANTS)
     for page in logs.get_paginator("describe_log_groups").paginate():
         for group in page["logGroups"]:
-            logs.put_retention_policy(logGroupName=group["logGroupName"], retentionInDays=RETENTION_DAYS)
-            if group["logGroupName"] not in groups:
-                groups.append(group["logGroupName"])
+            name = group["logGroupName"]
+            if (broken, name) == ("log-group-never-expire", f"/ecs/{PREFIX}-client"):
+                continue
+            days = 7 if (broken, name) == ("log-group-retention-7d", f"/ecs/{PREFIX}-server") else RETENTION_DAYS
+            logs.put_retention_policy(logGroupName=name, retentionInDays=days)
+            if name not in groups:
+                groups.append(name)
     lab.facts.update(log_groups=groups)

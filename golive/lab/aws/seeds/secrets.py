@@ -1,7 +1,8 @@
-"""Secrets Manager: the application's secrets, each rotated by a rotation Lambda every 30 days.
+"""Secrets Manager: the application's secrets, each rotated by a rotation Lambda every 30 days; a customer KMS key
+(alias/silenttalk-production-secrets) with automatic rotation on, which encrypts them.
 
 The Lambda exists only so the rotation can be configured (moto checks it); it is never invoked.
-Facts: secrets (name -> ARN).
+Facts: secrets (name -> ARN), kms_key.
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ import zipfile
 
 from golive.lab.aws.seeds import PREFIX, Seeding
 
-VARIANTS: dict[str, str] = {}
+VARIANTS: dict[str, str] = {
+    "secret-rotation-off": "secret silenttalk-production/database has no rotation (RotationEnabled false)",
+    "secret-rotation-90d": "secret silenttalk-production/jwt rotates every 90 days (profile: 30)",
+    "kms-rotation-off": "KMS key alias/silenttalk-production-secrets has automatic rotation off",
+}
+KMS_ALIAS = f"alias/{PREFIX}-secrets"
 
 SECRETS = ("database", "redis", "jwt", "turn")
 
@@ -31,11 +37,19 @@ def seed(lab: Seeding) -> None:
                                                 "Principal": {"Service": "lambda.amazonaws.com"}}]}))["Role"]["Arn"]
     rotator = lam.create_function(FunctionName=f"{PREFIX}-secrets-rotation", Runtime="python3.12", Role=role,
                                   Handler="rotate.handler", Code={"ZipFile": _zip()})["FunctionArn"]
+    broken = lab.broken(VARIANTS)
+    kms = lab.client("kms")
+    key = kms.create_key(Description="SilentTalk secrets", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName=KMS_ALIAS, TargetKeyId=key)
+    if broken != "kms-rotation-off":
+        kms.enable_key_rotation(KeyId=key)
     found = {}
     for name in SECRETS:
         secret = sm.create_secret(Name=f"{PREFIX}/{name}", SecretString=json.dumps({"value": "lab-only"}),
-                                  Description=f"SilentTalk {name} credentials")["ARN"]
-        sm.rotate_secret(SecretId=secret, RotationLambdaARN=rotator,
-                         RotationRules={"AutomaticallyAfterDays": 30}, RotateImmediately=False)
+                                  Description=f"SilentTalk {name} credentials", KmsKeyId=key)["ARN"]
+        days = 90 if (broken, name) == ("secret-rotation-90d", "jwt") else 30
+        if (broken, name) != ("secret-rotation-off", "database"):
+            sm.rotate_secret(SecretId=secret, RotationLambdaARN=rotator,
+                             RotationRules={"AutomaticallyAfterDays": days}, RotateImmediately=False)
         found[f"{PREFIX}/{name}"] = secret
-    lab.facts.update(secrets=found)
+    lab.facts.update(secrets=found, kms_key=key)

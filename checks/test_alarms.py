@@ -1,0 +1,36 @@
+"""ALARMS: every alarm the runbook lists exists on its metric and resource, is no looser than the runbook, and
+notifies someone (SNS topic with a confirmed subscription, action group with a receiver, Alertmanager route).
+
+Runbook 000 lines 689-697 (CPU > 70 % for 5 minutes, memory > 80 %, DB connections > 80 % of max, disk > 85 %,
+5xx > 10 in 5 minutes, health check and backup failures), 003 lines 173-181 (critical alerts), 004 line 416
+(roll back when the error rate is > 5 %). Alarms firing now are shown as evidence and a warning.
+"""
+
+import warnings
+
+from golive import monitoring
+from golive.verdict import require
+
+
+def test_runbook_alarms_exist_match_and_notify_someone(section, profile, providers, evidence):
+    clouds = {a.cloud for a in section.alarms}
+    rules = monitoring.records_from(providers, "alarm_rules", clouds, "ALARMS")
+    actions = monitoring.action_map(monitoring.records_from(providers, "alarm_actions", clouds, "ALARMS"))
+    evidence.json("alarms observed", rules)
+    evidence.json("notification targets observed", list(actions.values()))
+    judged, problems = [], []
+    for expected in section.alarms:
+        rule, found = monitoring.alarm_verdict(expected, rules, actions, section)
+        judged.append({"expected": expected.model_dump(mode="json"), "alarm": rule.name if rule else None,
+                       "problems": found})
+        problems += found
+    evidence.json("runbook alarms judged", judged)
+    firing = monitoring.firing(rules)
+    evidence.text("alarms in ALARM state now", "\n".join(firing) or "none")
+    if firing and not section.fail_when_firing:
+        warnings.warn(f"ALARMS on {profile.name}: {len(firing)} alarm(s) firing now: {'; '.join(firing)}",
+                      UserWarning, stacklevel=1)
+    elif firing:
+        problems += [f"{f} (the profile fails the item on a firing alarm)" for f in firing]
+    require(problems, f"{len(problems)} alarm problem(s) on profile {profile.name} "
+                      f"({len(section.alarms)} runbook alarms, {len(rules)} alarms read)")

@@ -1,0 +1,25 @@
+"""SECRETS: the secrets and keys the profile names rotate, and its key vaults cannot lose them.
+
+Runbook 000 line 556 "Verify secrets rotation"; runbook 002 lines 270-281: Secrets Manager with automatic
+rotation; Key Vault with soft delete and purge protection. Rotation settings and dates only: no secret value is
+read (the providers refuse GetSecretValue and Key Vault's data plane).
+"""
+
+import datetime as dt
+
+from golive import monitoring
+from golive.verdict import require
+
+
+def test_secrets_rotate_and_key_vaults_are_protected(section, profile, providers, evidence):
+    clouds = ({"aws"} if section.secrets or section.secret_prefixes or section.kms_keys else set()) | (
+        {"azure"} if section.key_vaults else set())
+    rotations = monitoring.records_from(providers, "secret_rotations", clouds, "SECRETS")
+    vaults = monitoring.records_from(providers, "vault_protections", clouds & {"azure"}, "SECRETS")
+    evidence.json("secret and key rotation observed (no values)", rotations)
+    evidence.json("key vault protection observed", vaults)
+    now = dt.datetime.now(dt.UTC)
+    problems = monitoring.secret_problems(section, rotations, now)
+    for vault in section.key_vaults:
+        problems += monitoring.vault_problems(vault, vaults, rotations, now)
+    require(problems, f"{len(problems)} secret rotation/protection problem(s) on profile {profile.name}")

@@ -1,0 +1,59 @@
+"""LOG-RETENTION proven both ways on the emulated clouds: CloudWatch log groups (names and prefixes) and the Log
+Analytics workspace keep logs 30 days; 7 days and never-expire fail, naming the store."""
+
+from __future__ import annotations
+
+import pytest
+from monitoring_profiles import PROVIDERS, profile, section
+
+from gate import run_gate
+from golive import monitoring
+from golive.profile.items.log_retention import LogRetentionSection
+from golive.providers.records_monitoring import LogRetention
+
+AWS_ONLY = {"workspaces": []}
+AZURE_ONLY = {"log_groups": [], "log_group_prefixes": []}
+
+
+def _run(pytester, lab, cloud, variant="compliant", **over):
+    body = section("LOG-RETENTION", **(AWS_ONLY if cloud == "aws" else AZURE_ONLY), **over)
+    return run_gate(pytester, profile("LOG-RETENTION", body, PROVIDERS[cloud](lab(cloud, variant))), "log_retention")
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure"])
+def test_passes_on_the_compliant_shapes(pytester, lab, cloud):
+    result = _run(pytester, lab, cloud)
+    assert result.verdict("LOG-RETENTION") == "passed", result.output
+
+
+@pytest.mark.parametrize(("cloud", "variant", "reason"), [
+    ("aws", "log-group-retention-7d", "log group /ecs/silenttalk-production-server: retention is 7 days; runbook 002 asks for at least 30"),
+    ("aws", "log-group-never-expire", "log group /ecs/silenttalk-production-client: retention is never expire"),
+    ("azure", "logs-retention-7d", "Log Analytics workspace silenttalk-logs: retention is 7 days"),
+])
+def test_fails_naming_the_store_on_each_broken_variant(pytester, lab, cloud, variant, reason):
+    result = _run(pytester, lab, cloud, variant)
+    assert result.verdict("LOG-RETENTION") == "non-compliant", result.output
+    assert reason in result.messages("LOG-RETENTION"), result.messages("LOG-RETENTION")
+
+
+def test_never_expire_passes_when_the_profile_allows_it(pytester, lab):
+    assert _run(pytester, lab, "aws", "log-group-never-expire", allow_never_expire=True).verdict("LOG-RETENTION") == "passed"
+
+
+def test_an_unknown_prefix_fails_and_an_unreachable_arm_is_could_not_observe(pytester, lab):
+    result = _run(pytester, lab, "aws", log_group_prefixes=["/nothing/"])
+    assert "no log group starts with '/nothing/'" in result.messages("LOG-RETENTION")
+    faults = lab("faults", "server-error")
+    azure = PROVIDERS["azure"](lab("azure"))
+    azure["azure"]["base_url"] = faults.endpoints["https"]
+    result = run_gate(pytester, profile("LOG-RETENTION", section("LOG-RETENTION", **AZURE_ONLY), azure), "log_retention")
+    assert result.verdict("LOG-RETENTION") == "could-not-observe", result.output
+
+
+def test_retention_comparison_without_a_network():
+    found = [LogRetention("aws", "log-group", "/a/x", 30), LogRetention("aws", "log-group", "/a/y", None)]
+    judged, problems = monitoring.retention_problems(LogRetentionSection(log_group_prefixes=["/a/"]), found)
+    assert [j.name for j in judged] == ["/a/x", "/a/y"]
+    assert problems == ["log group /a/y: retention is never expire; runbook 002 asks for 30 days and the profile does "
+                        "not allow never-expiring logs"]

@@ -1,0 +1,76 @@
+"""SECRETS proven both ways on the emulated clouds: Secrets Manager rotation and KMS key rotation (AWS), Key Vault
+soft delete, purge protection and secret expiry (Azure); no secret value is read or attached."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from monitoring_profiles import PROVIDERS, profile, section
+
+from gate import run_gate
+from golive import monitoring
+from golive.profile.items.secrets import KeyVaultExpectation, SecretsSection
+from golive.providers.records_monitoring import SecretRotation, VaultProtection
+
+AWS_ONLY = {"key_vaults": []}
+AZURE_ONLY = {"secrets": [], "secret_prefixes": [], "kms_keys": []}
+
+
+def _run(pytester, lab, cloud, variant="compliant", **over):
+    body = section("SECRETS", **(AWS_ONLY if cloud == "aws" else AZURE_ONLY), **over)
+    return run_gate(pytester, profile("SECRETS", body, PROVIDERS[cloud](lab(cloud, variant))), "secrets")
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure"])
+def test_passes_on_the_compliant_shapes_without_reading_a_value(pytester, lab, cloud):
+    result = _run(pytester, lab, cloud)
+    assert result.verdict("SECRETS") == "passed", result.output
+    assert "lab-only" not in result.attachments()  # the seeded secret value never leaves the emulator
+
+
+@pytest.mark.parametrize(("cloud", "variant", "reason"), [
+    ("aws", "secret-rotation-off", "secret silenttalk-production/database: rotation is off (RotationEnabled false)"),
+    ("aws", "secret-rotation-90d", "secret silenttalk-production/jwt: rotation interval is 90 days; profile allows 30"),
+    ("aws", "kms-rotation-off", "KMS key alias/silenttalk-production-secrets: automatic rotation is off"),
+    ("azure", "kv-no-purge-protection", "key vault silenttalk-kv: purge protection is off"),
+    ("azure", "kv-secret-no-expiry", "secret jwt-secret: no expiry date (attributes.exp unset)"),
+])
+def test_fails_naming_the_field_on_each_broken_variant(pytester, lab, cloud, variant, reason):
+    result = _run(pytester, lab, cloud, variant)
+    assert result.verdict("SECRETS") == "non-compliant", result.output
+    assert reason in result.messages("SECRETS"), result.messages("SECRETS")
+
+
+def test_soft_delete_retention_below_the_profile_fails(pytester, lab):
+    result = _run(pytester, lab, "azure", "kv-soft-delete-7d", key_vaults=[{"name": "silenttalk-kv",
+                                                                           "min_soft_delete_days": 90}])
+    assert result.verdict("SECRETS") == "non-compliant"
+    assert "soft-delete retention is 7 days; profile asks for 90" in result.messages("SECRETS")
+
+
+def test_a_missing_secret_and_an_unreachable_api(pytester, lab):
+    result = _run(pytester, lab, "aws", secrets=["silenttalk-production/nope"])
+    assert "secret silenttalk-production/nope: does not exist" in result.messages("SECRETS")
+    faults = lab("faults", "server-error")
+    aws = PROVIDERS["aws"](lab("aws"))
+    aws["aws"]["endpoint_url"] = faults.endpoints["http"]
+    result = run_gate(pytester, profile("SECRETS", section("SECRETS", **AWS_ONLY), aws), "secrets")
+    assert result.verdict("SECRETS") == "could-not-observe", result.output
+    assert "secretsmanager:ListSecrets" in result.messages("SECRETS")
+
+
+def test_last_rotation_and_expiry_dates_without_a_network():
+    now = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
+    old = now - dt.timedelta(days=45)
+    section_ = SecretsSection(rotation_days=30, secrets=["a", "b"])
+    found = [SecretRotation(kind="secret", store="r", name="a", rotation_enabled=True, interval_days=30, last_rotated=old),
+             SecretRotation(kind="secret", store="r", name="b", rotation_enabled=True, interval_days=None,
+                            schedule="cron(0 0 ? * MON *)", created=now)]
+    problems = monitoring.secret_problems(section_, found, now)
+    assert "secret a: last rotation 45 days ago (2025-04-17); profile allows 30 days" in problems
+    assert "secret b: rotation interval cannot be determined from 'cron(0 0 ? * MON *)'" in problems
+    vault = VaultProtection(cloud="azure", name="kv", soft_delete=True, soft_delete_days=90, purge_protection=True)
+    expired = SecretRotation(kind="key-vault-secret", store="kv", name="s", expires=old, last_rotated=old)
+    assert monitoring.vault_problems(KeyVaultExpectation(name="kv", max_secret_age_days=30), [vault], [expired], now) == [
+        "key vault kv secret s: expired 2025-04-17", "key vault kv secret s: last changed 45 days ago; profile allows 30 days"]
