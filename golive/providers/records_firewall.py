@@ -22,7 +22,11 @@ to the world, and nothing else open to the world. ICMP rules are not port openin
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from dataclasses import dataclass
+
+from golive.verdict import CouldNotObserve
 
 WORLD = {"0.0.0.0/0", "::/0", "*", "any", "internet"}
 _ALL = {"all", "*", "-1", "any"}
@@ -80,6 +84,19 @@ def turn_openings(udp_port: int, tcp_port: int, tls_port: int, relay_min: int, r
     return [Opening("udp", udp_port, udp_port, "TURN over UDP"), Opening("tcp", tcp_port, tcp_port, "TURN over TCP"),
             Opening("tcp", tls_port, tls_port, "TURN over TLS"),
             Opening("udp", relay_min, relay_max, "relayed media")]
+
+
+def host_addresses(host: str, what: str) -> set[str]:
+    """The IP addresses of a TURN host (an IP, or a DNS name resolved), to find the ``what`` in front of it."""
+    try:
+        return {str(ipaddress.ip_address(host))}
+    except ValueError:
+        pass
+    try:
+        return {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
+    except OSError as exc:
+        raise CouldNotObserve(f"TURN host {host}", f"cannot resolve it to find the {what} in front of it ({exc}); "
+                                                   f"name them in items.TURN.firewall.groups") from None
 
 
 def _subtract(span: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -9,11 +9,9 @@ docstring. A security group id ("sg-...") named in the profile that the account 
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from typing import Any
 
-from golive.providers.records_firewall import IngressRule
+from golive.providers.records_firewall import IngressRule, host_addresses
 from golive.verdict import CouldNotObserve
 
 PROVIDES = ("turn_ingress_rules",)
@@ -58,20 +56,9 @@ def group_rules(group: dict[str, Any], named: tuple[str, ...] = ()) -> list[Ingr
 
 def _groups_of_hosts(aws: Any, hosts: tuple[str, ...]) -> set[str]:
     ids: set[str] = set()
-    for address in sorted({a for host in hosts for a in _addresses(host)}):
+    for address in sorted({a for host in hosts for a in host_addresses(host, "security groups")}):
         for key in ("association.public-ip", "addresses.private-ip-address"):
             found = aws.read("ec2", "DescribeNetworkInterfaces", Filters=[{"Name": key, "Values": [address]}])
             ids |= {g["GroupId"] for eni in found.get("NetworkInterfaces", []) for g in eni.get("Groups", [])}
     return ids
 
-
-def _addresses(host: str) -> set[str]:
-    try:
-        return {str(ipaddress.ip_address(host))}
-    except ValueError:
-        pass
-    try:
-        return {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
-    except OSError as exc:
-        raise CouldNotObserve(f"TURN host {host}", f"cannot resolve it to find its security groups ({exc}); name "
-                                                   f"the groups in items.TURN.firewall.groups") from None
