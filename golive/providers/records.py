@@ -20,6 +20,7 @@ class ZonePlacement:
     flags: redundancy settings that must all be true (e.g. {"MultiAZ": True, "AutomaticFailover": False})
     members: how many members/replicas/nodes it has (None when not meaningful)
     source: the API fields read, for evidence ("rds:DescribeDBInstances MultiAZ, SecondaryAvailabilityZone")
+    kind: what the resource is, for messages ("RDS", "ALB", "Deployment"); the tier when empty
     """
 
     tier: str
@@ -28,6 +29,7 @@ class ZonePlacement:
     flags: dict[str, bool] = field(default_factory=dict)
     members: int | None = None
     source: str = ""
+    kind: str = ""
 
 
 @dataclass(frozen=True)
