@@ -97,11 +97,11 @@ class LabRuntime:
 
     def server_cert(self, where: Path, *names: str) -> tuple[Path, Path]:
         """A certificate from the lab CA for these host names/IPs, written as cert.pem/key.pem in ``where``."""
-        cert = self.ca().issue_cert(*(names or ("localhost", "127.0.0.1")))
-        cert_file, key_file = where / "cert.pem", where / "key.pem"
-        cert.cert_chain_pems[0].write_to_path(str(cert_file))
-        cert.private_key_pem.write_to_path(str(key_file))
-        return cert_file, key_file
+        from golive.lab import certs
+
+        ca = self.ca()
+        return certs.from_ca(ca.cert_pem.bytes(), ca.private_key_pem.bytes(), names or ("localhost", "127.0.0.1"),
+                             where / "cert.pem", where / "key.pem")
 
     def dir(self, name: str) -> Path:
         path = self.state_dir / name

@@ -117,11 +117,7 @@ class Coturn(Component):
     def launch(self, rt: LabRuntime, variant: str, ports: dict[str, int], instance: str) -> dict[str, str]:
         where = rt.dir(instance)
         spec = VARIANTS[variant][1]
-        cert = rt.ca().issue_cert("127.0.0.1", "localhost", REALM)
-        cert_file, key_file = where / "cert.pem", where / "key.pem"
-        cert.cert_chain_pems[0].write_to_path(str(cert_file))
-        cert.private_key_pem.write_to_path(str(key_file))
-        key_file.chmod(0o600)
+        cert_file, key_file = rt.server_cert(where, "127.0.0.1", "localhost", REALM)
         secret_file = lab_secret(rt)
         conf = where / "turnserver.conf"
         conf.write_text(render_config(spec, where, ports, secret_file.read_text(encoding="utf-8").strip(),

@@ -51,10 +51,7 @@ class Latency(Component):
         _, http_block, location = VARIANTS[variant]
         where = rt.dir(instance)
         (where / "tmp").mkdir(exist_ok=True)
-        cert = rt.ca().issue_cert("localhost", "127.0.0.1", "api.lab.golive.test")
-        cert_file, key_file = where / "cert.pem", where / "key.pem"
-        cert.cert_chain_pems[0].write_to_path(str(cert_file))
-        cert.private_key_pem.write_to_path(str(key_file))
+        cert_file, key_file = rt.server_cert(where, "localhost", "127.0.0.1", "api.lab.golive.test")
         site = replace(nginx.NginxVariant(), extra_http=http_block, extra_server=f"    {location}")
         conf = where / "nginx.conf"
         conf.write_text(nginx.render_config(site, where, ports, cert_file, key_file), encoding="utf-8")

@@ -76,10 +76,7 @@ class Waf(Component):
     def launch(self, rt: LabRuntime, variant: str, ports: dict[str, int], instance: str) -> dict[str, str]:
         where = rt.dir(instance)
         (where / "tmp").mkdir(exist_ok=True)
-        cert = rt.ca().issue_cert("localhost", "127.0.0.1")
-        cert_file, key_file = where / "cert.pem", where / "key.pem"
-        cert.cert_chain_pems[0].write_to_path(str(cert_file))
-        cert.private_key_pem.write_to_path(str(key_file))
+        cert_file, key_file = rt.server_cert(where, "localhost", "127.0.0.1")
         conf = where / "nginx.conf"
         conf.write_text(render_config(site(VARIANTS[variant][1]), where, ports, cert_file, key_file), encoding="utf-8")
         rt.spawn(instance, [NGINX, "-p", str(where), "-c", str(conf)], tcp_ready(ports["https"]))
