@@ -17,7 +17,7 @@ import pytest
 import requests  # noqa: F401
 import yaml
 
-from gate import profile_dict, run_gate
+from gate import ROOT, profile_dict, run_gate
 from golive.compare import zones
 from golive.lab.components.aws import profile_block
 from golive.lab.runtime import free_port
@@ -153,6 +153,16 @@ def test_fails_naming_resource_and_field_on_each_broken_variant(pytester, lab, c
     assert result.verdict("MULTI-AZ") == "non-compliant", result.output
     for reason in reasons:
         assert reason in result.messages("MULTI-AZ")
+
+
+@pytest.mark.xdist_group("multi-az-aws")
+def test_the_local_profile_section_passes_on_the_three_clouds_together(pytester, lab):
+    """profiles/local.yaml lists what the lab seeds: every listed resource is found and every tier passes."""
+    section = yaml.safe_load((ROOT / "profiles" / "local.yaml").read_text())["items"]["MULTI-AZ"]
+    providers = {cloud: build(lab(cloud))["providers"][cloud] for cloud, build in PROFILES.items()}
+    result = run_gate(pytester, profile_dict({"MULTI-AZ": section}, providers=providers), "multi_az")
+    assert result.verdict("MULTI-AZ") == "passed", result.output
+    assert "silenttalk-production-redis" in result.attachments() and "silenttalk-redis" in result.attachments()
 
 
 @pytest.mark.xdist_group("multi-az-aws")
