@@ -87,6 +87,25 @@ def _bundle(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_policy(args: argparse.Namespace) -> int:
+    import json
+
+    from golive import audit
+
+    calls = audit.AuditLog(Path(args.audit)).calls()
+    if not calls:
+        print(f"golive audit-policy: no calls recorded in {args.audit}; run the gate first", file=sys.stderr)
+        return 2
+    writes = [c for c in calls if not c.is_read]
+    if writes:
+        print(f"golive audit-policy: {len(writes)} recorded calls are not reads ({writes[0].action}); "
+              f"no read-only policy can cover them", file=sys.stderr)
+        return 2
+    document = {"aws": audit.iam_policy, "azure": audit.azure_role, "kubernetes": audit.kubernetes_cluster_role}
+    print(json.dumps(document[args.cloud](calls), indent=2))
+    return 0
+
+
 def _check_profile(args: argparse.Namespace) -> int:
     from golive.profile import ProfileError, load_profile
 
@@ -114,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     bundle.add_argument("--reports", default=str(REPORTS))
     bundle.add_argument("--output", default=None)
     bundle.set_defaults(func=_bundle)
+    policy = sub.add_parser("audit-policy", help="the least-privilege read-only policy for what a run called")
+    policy.add_argument("cloud", choices=["aws", "azure", "kubernetes"])
+    policy.add_argument("--audit", default=str(REPORTS / "audit.jsonl"))
+    policy.set_defaults(func=_audit_policy)
     check = sub.add_parser("check-profile", help="validate a profile and exit")
     check.add_argument("profile")
     check.set_defaults(func=_check_profile)

@@ -147,22 +147,41 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if rt is not None:
         from golive.lab import shared
         shared.down(rt)
-    cache_dir = config.stash.get(CACHE_DIR_KEY, None)
-    if cache_dir is not None and not _is_worker(config):
-        import shutil
-        shutil.rmtree(cache_dir, ignore_errors=True)
     summary = config.stash.get(SUMMARY_KEY, None)
-    if summary is None or _is_worker(config):
+    cache_dir = config.stash.get(CACHE_DIR_KEY, None)
+    if summary is None or cache_dir is None or _is_worker(config):
         return
     verdicts = {summary.verdict(item_id) for item_id in summary.results}
     if exitstatus == pytest.ExitCode.TESTS_FAILED and "non-compliant" not in verdicts \
             and "could-not-observe" in verdicts:
         session.exitstatus = EXIT_COULD_NOT_OBSERVE  # blind, not proven non-compliant: a distinct status
+    _judge_audit(session, cache_dir / "audit.jsonl")  # a write, however the checks went, fails the run
+    import shutil
+    shutil.rmtree(cache_dir, ignore_errors=True)
     results = getattr(config.option, "allure_report_dir", None)
     if results:
         _write_allure_extras(Path(results), config)
     summary.write(ROOT / "reports" / "summary.json" if results and Path(results).parent == ROOT / "reports"
                   else Path(results or ".") / "golive-summary.json")
+
+
+def _judge_audit(session: pytest.Session, audit_file: Path) -> None:
+    """Keep the run's API calls beside the reports and fail the run if any call was not a read."""
+    from golive.audit import AuditLog
+    calls = AuditLog(audit_file).calls()
+    results = getattr(session.config.option, "allure_report_dir", None)
+    keep = Path(results).parent / "audit.jsonl" if results else None
+    if keep is not None and audit_file.exists():
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        keep.write_text(audit_file.read_text(encoding="utf-8"), encoding="utf-8")
+    summary = session.config.stash.get(SUMMARY_KEY, None)
+    if summary is not None:
+        summary.api_calls = len(calls)
+    writes = [c for c in calls if not c.is_read]
+    if writes and summary is not None:
+        summary.audit_failures = [f"{c.cloud} {c.action}" for c in writes]
+    if writes:
+        session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
 
 def _git_commit() -> str:
@@ -302,6 +321,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     terminalreporter.section("golive checklist")
     for line in summary.lines():
         terminalreporter.write_line(line)
+    if summary.api_calls and not summary.audit_failures:
+        terminalreporter.write_line(f"cloud API calls this run: {summary.api_calls}, all reads (reports/audit.jsonl)")
+    for failure in summary.audit_failures:
+        terminalreporter.write_line(f"READ-ONLY AUDIT FAILED: golive sent a call that is not a read: {failure}",
+                                    red=True)
 
 
 # --- fixtures ------------------------------------------------------------------------------------------
@@ -330,10 +354,18 @@ def run_cache(pytestconfig: pytest.Config):
 
 
 @pytest.fixture(scope="session")
-def providers(profile, run_cache):
+def audit(pytestconfig: pytest.Config):
+    """Every cloud API call of the run, as it left the SDK (the read-only audit)."""
+    from golive.audit import AuditLog
+    cache = pytestconfig.stash.get(CACHE_DIR_KEY, None)
+    return AuditLog(cache / "audit.jsonl" if cache is not None else None)
+
+
+@pytest.fixture(scope="session")
+def providers(profile, run_cache, audit):
     """The clouds this profile names; each read is made once per run and shared by every check."""
     from golive.providers import CloudProviders
-    return CloudProviders(profile.providers, run_cache)
+    return CloudProviders(profile.providers, run_cache, audit)
 
 
 @pytest.fixture(scope="session")

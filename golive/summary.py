@@ -19,6 +19,8 @@ class RunSummary:
     profile: str
     change_ticket: str | None = None
     waivers: list[dict] = field(default_factory=list)
+    api_calls: int = 0
+    audit_failures: list[str] = field(default_factory=list)
     results: dict[str, list[tuple[str, Outcome, str]]] = field(default_factory=dict)
 
     def record(self, item_id: str, nodeid: str, outcome: Outcome | None, message: str) -> None:
@@ -40,6 +42,7 @@ class RunSummary:
 
     def as_dict(self) -> dict:
         return {"profile": self.profile, "change_ticket": self.change_ticket, "waivers": self.waivers,
+                "api_calls": self.api_calls, "audit_failures": self.audit_failures,
                 "items": {item_id: {"title": BY_ID[item_id].title, "verdict": self.verdict(item_id),
                                     "tests": [{"nodeid": n, "outcome": o, "message": m}
                                               for n, o, m in self.results[item_id]]}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from golive.audit import AuditLog
 from golive.cache import RunCache
 from golive.profile.model import Providers
 from golive.verdict import CouldNotObserve
@@ -18,30 +19,31 @@ from golive.verdict import CouldNotObserve
 class CloudProviders:
     """The clouds a profile names, created lazily (no SDK import for a cloud the profile does not use)."""
 
-    def __init__(self, config: Providers, cache: RunCache | None = None):
+    def __init__(self, config: Providers, cache: RunCache | None = None, audit: AuditLog | None = None):
         self.config = config
         self.cache = cache if cache is not None else RunCache(None)
+        self.audit = audit if audit is not None else AuditLog()
 
     @cached_property
     def aws(self) -> Any:
         if self.config.aws is None:
             return None
         from golive.providers.aws import AwsProvider
-        return AwsProvider(self.config.aws)
+        return AwsProvider(self.config.aws, audit=self.audit)
 
     @cached_property
     def azure(self) -> Any:
         if self.config.azure is None:
             return None
         from golive.providers.azure import AzureProvider
-        return AzureProvider(self.config.azure)
+        return AzureProvider(self.config.azure, audit=self.audit)
 
     @cached_property
     def kubernetes(self) -> Any:
         if self.config.kubernetes is None:
             return None
         from golive.providers.kubernetes import KubernetesProvider
-        return KubernetesProvider(self.config.kubernetes)
+        return KubernetesProvider(self.config.kubernetes, audit=self.audit)
 
     def configured(self) -> list[Any]:
         found = [p for p in (self.aws, self.azure, self.kubernetes) if p is not None]

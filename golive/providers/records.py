@@ -38,18 +38,20 @@ class BackupSchedule:
 
     expression: the schedule as the platform writes it ("cron(0 */6 * * ? *)", "rate(6 hours)",
     "R/2025-01-01T00:00:00+00:00/PT6H", "0 */6 * * *"); golive.schedules parses it.
-    retention_days: days a backup is kept (None = never deleted)
+    retention_days: days a backup is kept (None = never deleted; Velero's "719h" is 29.96)
     covers: the resources the rule backs up (names the profile uses)
     copies_to: regions/vaults it copies to (geo-redundancy)
+    timezone: the zone the expression is read in (AWS ScheduleExpressionTimezone, Velero CRON_TZ)
     """
 
     plan: str
     rule: str
     expression: str
-    retention_days: int | None
+    retention_days: float | None
     covers: tuple[str, ...] = ()
     copies_to: tuple[str, ...] = ()
     source: str = ""
+    timezone: str = "UTC"
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from golive.audit import AuditLog, aws_call
 from golive.profile.model import AwsProvider as AwsConfig
 from golive.verdict import CouldNotObserve
 
@@ -64,8 +65,9 @@ class AwsProvider:
     ``reads`` (distinct reads made), ``cache_hits`` (reads answered from the cache).
     """
 
-    def __init__(self, config: AwsConfig):
+    def __init__(self, config: AwsConfig, audit: AuditLog | None = None):
         self.config = config
+        self.audit = audit if audit is not None else AuditLog()
         self.stats: Counter[str] = Counter()
         self._cache: dict[str, Any] = {}
         self._clients: dict[tuple[str, str], Any] = {}
@@ -110,8 +112,10 @@ class AwsProvider:
                 self._clients[key] = client
             return self._clients[key]
 
-    def _count_call(self, **_: Any) -> None:
+    def _count_call(self, model: Any = None, **_: Any) -> None:
         self.stats["calls"] += 1
+        if model is not None:  # every call that leaves boto3, whoever made it: the read-only audit
+            self.audit.record(aws_call(model.service_model.signing_name, model.name))
 
     def _count_attempt(self, **_: Any) -> None:
         self.stats["attempts"] += 1

@@ -5,7 +5,7 @@ or the lab's offline token when ``lab_token: true``. ``base_url``/``ca_bundle`` 
 ARM endpoint (the lab's). Area modules beside this one (``postgres.py``, ``monitor.py``...) hold the reads;
 ``provider.postgres.flexible_servers()`` calls ``postgres.flexible_servers(provider)``. An area function
 decorated ``@records("zone_placements")`` contributes to ``provider.zone_placements()``, which is what
-``CloudProviders.gather("zone_placements")`` calls.
+``CloudProviders.gather("zone_placements")`` calls; arguments are passed on (``provider.scaling_status(name)``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+from golive.audit import AuditLog, azure_call
 from golive.profile.model import AzureProvider as AzureConfig
 from golive.verdict import CouldNotObserve
 
@@ -131,8 +132,9 @@ def plain(value: Any) -> Any:
 class AzureProvider:
     """Reads the Azure resources of one subscription and resource group for the checks."""
 
-    def __init__(self, config: AzureConfig, credential: Any = None):
+    def __init__(self, config: AzureConfig, credential: Any = None, audit: AuditLog | None = None):
         self.config = config
+        self.audit = audit if audit is not None else AuditLog()
         self.subscription_id = config.subscription_id
         self.resource_group = config.resource_group
         self.endpoint = config.base_url or "https://management.azure.com"
@@ -178,6 +180,7 @@ class AzureProvider:
 
     def _on_request(self, request: Any) -> None:
         http = request.http_request
+        self.audit.record(azure_call(http.method, http.url))
         if http.method not in ("GET", "HEAD"):
             raise ReadOnlyViolation(f"{http.method} {http.url} refused: golive makes reads only")
         with self._lock:
@@ -265,7 +268,7 @@ class AzureProvider:
             return _Area(module, self)
         contributors = _contributors(name)
         if contributors:
-            return lambda: [rec for fn in contributors for rec in fn(self)]
+            return lambda *args, **kwargs: [rec for fn in contributors for rec in fn(self, *args, **kwargs)]
         raise AttributeError(f"AzureProvider has no area or record kind {name!r}")
 
 

@@ -24,6 +24,7 @@ import pkgutil
 from collections.abc import Callable
 from typing import Any
 
+from golive.audit import AuditLog
 from golive.profile.model import KubernetesProvider as KubernetesConfig
 from golive.providers.kubernetes.reader import KubeReader, ReadOnlyError, ReadStats
 
@@ -52,9 +53,9 @@ def _load_areas() -> None:
 class KubernetesProvider:
     """One cluster, read only, each distinct read once per run."""
 
-    def __init__(self, config: KubernetesConfig, reader: KubeReader | None = None):
+    def __init__(self, config: KubernetesConfig, reader: KubeReader | None = None, audit: AuditLog | None = None):
         self.config = config
-        self.read = reader or KubeReader(config)
+        self.read = reader or KubeReader(config, audit)
         self.namespaces: tuple[str, ...] = tuple(config.namespaces)
 
     def __getattr__(self, name: str) -> Any:

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from golive.audit import AuditLog, kubernetes_call
 from golive.profile.model import KubernetesProvider as KubernetesConfig
 from golive.verdict import CouldNotObserve
 
@@ -37,8 +38,9 @@ class ReadStats:
 class KubeReader:
     """The cluster one profile names, read through the official client's typed APIs and CustomObjectsApi."""
 
-    def __init__(self, config: KubernetesConfig):
+    def __init__(self, config: KubernetesConfig, audit: AuditLog | None = None):
         self.config = config
+        self.audit = audit if audit is not None else AuditLog()
         self._cache: dict[tuple, Any] = {}
         self._lock = threading.RLock()
         self.requests = 0
@@ -68,21 +70,33 @@ class KubeReader:
         try:
             if self.config.in_cluster:
                 config.load_incluster_config(client_configuration=configuration)
-                return client.ApiClient(configuration)
+                return self._audited(client.ApiClient(configuration))
             path = self.config.kubeconfig
             if path is not None and not Path(path).is_file():
                 raise CouldNotObserve(self.target, f"kubeconfig {path} does not exist; point providers.kubernetes."
                                                    f"kubeconfig at the cluster's kubeconfig (for the lab: run "
                                                    f"`golive lab up`)")
-            return config.new_client_from_config(config_file=str(path) if path else None,
-                                                 context=self.config.context, persist_config=False,
-                                                 client_configuration=configuration)
+            return self._audited(config.new_client_from_config(
+                config_file=str(path) if path else None, context=self.config.context, persist_config=False,
+                client_configuration=configuration))
         except ConfigException as exc:
             raise CouldNotObserve(self.target, f"the kubeconfig cannot be used: {exc}; check the file, the "
                                                f"context name and its credentials (kubectl --kubeconfig ... "
                                                f"config view)") from None
         except (OSError, ValueError) as exc:
             raise CouldNotObserve(self.target, f"the kubeconfig cannot be read: {exc}") from None
+
+    def _audited(self, api_client: Any) -> Any:
+        """Record every HTTP request the client sends, whoever asked for it: the read-only audit."""
+        rest = api_client.rest_client
+        send = rest.request
+
+        def request(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+            self.audit.record(kubernetes_call(method, url))
+            return send(method, url, *args, **kwargs)
+
+        rest.request = request
+        return api_client
 
     # --- reads --------------------------------------------------------------------------------------------
     def call(self, api: str, method: str, **kwargs: Any) -> Any:

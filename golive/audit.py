@@ -1,0 +1,151 @@
+"""Read-only audit: every cloud API call a run makes, recorded where it leaves the SDK, judged read or not.
+
+The providers refuse writes before sending them; the audit is the independent proof. Calls are appended
+to a JSON-lines file in the run cache (shared by xdist workers); the plugin fails the run when any call
+was not a read, and ``golive audit-policy`` turns what was recorded into the minimal read-only IAM policy,
+Azure role and Kubernetes ClusterRole the suite needs.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+AWS_READ = re.compile(r"^(Describe|List|Get|Search|BatchGet)[A-Z0-9]")
+AWS_SECRET_READS = frozenset({"GetSecretValue", "BatchGetSecretValue", "GetParameter", "GetParameters",
+                              "GetParametersByPath", "GetPasswordData", "GetAuthorizationToken"})
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One call as it left the SDK. action: AWS ``service:Operation``, Azure/Kubernetes ``METHOD path``."""
+
+    cloud: str  # aws | azure | kubernetes
+    service: str  # AWS signing name (IAM prefix), Azure provider namespace, Kubernetes API group ("" = core)
+    action: str
+    method: str  # HTTP method for Azure/Kubernetes; the operation name for AWS
+    path: str = ""
+
+    @property
+    def is_read(self) -> bool:
+        if self.cloud == "aws":
+            op = self.action.split(":", 1)[1]
+            return bool(AWS_READ.match(op)) and op not in AWS_SECRET_READS
+        return self.method in {"GET", "HEAD"}
+
+
+class AuditLog:
+    """Append-only record of a run's cloud calls; in memory when no file is given."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self._calls: list[ApiCall] = []
+
+    def record(self, call: ApiCall) -> None:
+        if self.path is None:
+            self._calls.append(call)
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            handle.write(json.dumps(asdict(call)) + "\n")
+
+    def calls(self) -> list[ApiCall]:
+        if self.path is None:
+            return list(self._calls)
+        if not self.path.exists():
+            return []
+        return [ApiCall(**json.loads(line)) for line in self.path.read_text(encoding="utf-8").splitlines() if line]
+
+    def writes(self) -> list[ApiCall]:
+        return [c for c in self.calls() if not c.is_read]
+
+
+# --- what the clouds' SDKs send, as ApiCall -------------------------------------------------------------
+def aws_call(signing_name: str, operation: str) -> ApiCall:
+    return ApiCall("aws", signing_name, f"{signing_name}:{operation}", operation)
+
+
+def azure_call(method: str, url: str) -> ApiCall:
+    path = urlsplit(url).path
+    return ApiCall("azure", azure_namespace(path), azure_action(method, path), method, path)
+
+
+def kubernetes_call(method: str, url: str) -> ApiCall:
+    path = urlsplit(url).path
+    group, _resource, _verb = kubernetes_rule(method, path)
+    return ApiCall("kubernetes", group, f"{method} {path}", method, path)
+
+
+# --- Azure: ARM path -> RBAC action ---------------------------------------------------------------------
+def azure_namespace(path: str) -> str:
+    parts = [p for p in path.split("/") if p]
+    lowered = [p.lower() for p in parts]
+    if "providers" in lowered:
+        return parts[len(lowered) - 1 - lowered[::-1].index("providers") + 1]
+    return "Microsoft.Resources"
+
+
+def azure_action(method: str, path: str) -> str:
+    """``Microsoft.Web/sites/config/read`` for GET .../providers/Microsoft.Web/sites/x/config/web."""
+    parts = [p for p in path.split("/") if p]
+    lowered = [p.lower() for p in parts]
+    verb = "read" if method in {"GET", "HEAD"} else ("delete" if method == "DELETE" else "write")
+    if "providers" not in lowered:
+        kinds = ["subscriptions"] + (["resourceGroups"] if "resourcegroups" in lowered else [])
+        return f"Microsoft.Resources/{'/'.join(kinds)}/{verb}"
+    at = len(lowered) - 1 - lowered[::-1].index("providers")
+    namespace, rest = parts[at + 1], parts[at + 2:]
+    kinds = rest[0::2]
+    return "/".join([namespace, *kinds, verb])
+
+
+# --- Kubernetes: API path -> RBAC rule ------------------------------------------------------------------
+def kubernetes_rule(method: str, path: str) -> tuple[str, str, str]:
+    """(apiGroup, resource, verb) of a request path: /apis/apps/v1/namespaces/p/deployments -> apps, deployments."""
+    parts = [p for p in path.split("/") if p]
+    if not parts or parts[0] not in {"api", "apis"}:
+        return "", "nonResourceURL:" + path, method.lower()
+    group, rest = ("", parts[2:]) if parts[0] == "api" else (parts[1], parts[3:])
+    if len(rest) >= 2 and rest[0] == "namespaces" and len(rest) > 2:
+        rest = rest[2:]
+    resource = rest[0] if rest else ""
+    if len(rest) > 2:
+        resource = f"{resource}/{rest[2]}"  # subresource such as status
+    read_verb = "get" if len(rest) >= 2 else "list"
+    verb = read_verb if method in {"GET", "HEAD"} else {"POST": "create", "PUT": "update", "PATCH": "patch",
+                                                        "DELETE": "delete"}.get(method, method.lower())
+    return group, resource, verb
+
+
+# --- least-privilege documents from what was recorded ---------------------------------------------------
+def iam_policy(calls: list[ApiCall]) -> dict:
+    actions = sorted({c.action for c in calls if c.cloud == "aws" and c.is_read})
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "GoliveReadOnly", "Effect": "Allow", "Action": actions, "Resource": "*"}]}
+
+
+def azure_role(calls: list[ApiCall]) -> dict:
+    actions = sorted({azure_action(c.method, c.path) for c in calls if c.cloud == "azure" and c.is_read})
+    return {"Name": "golive reader", "IsCustom": True,
+            "Description": "Read-only access golive needs for its go-live checks (generated from an audit).",
+            "Actions": actions, "NotActions": [], "DataActions": [], "NotDataActions": [],
+            "AssignableScopes": ["/subscriptions/<subscription-id>/resourceGroups/<resource-group>"]}
+
+
+def kubernetes_cluster_role(calls: list[ApiCall]) -> dict:
+    rules: dict[tuple[str, str], set[str]] = {}
+    for call in calls:
+        if call.cloud != "kubernetes" or not call.is_read:
+            continue
+        group, resource, verb = kubernetes_rule(call.method, call.path)
+        if resource.startswith("nonResourceURL:"):
+            continue
+        rules.setdefault((group, resource), set()).add(verb)
+    return {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+            "metadata": {"name": "golive-reader"},
+            "rules": [{"apiGroups": [g], "resources": [r], "verbs": sorted(v)} for (g, r), v in sorted(rules.items())]}
