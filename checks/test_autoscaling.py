@@ -26,8 +26,10 @@ def test_scaling_policies_match_the_runbook(section, profile, providers, evidenc
     if not found:
         raise CouldNotObserve("the scaling policies", "the providers returned none (no provider implements "
                                                       "scaling_policies, or the account has none)")
-    problems = [p for want in section.policies for p in scaling.policy_problems(want, found, section.runbook)]
-    require(problems, f"{len(problems)} scaling setting(s) differ from runbook {section.runbook} on {profile.name}")
+    problems = [p for want in section.policies
+                for p in scaling.policy_problems(want, found, want.runbook or section.runbook)]
+    runbooks = "/".join(sorted({want.runbook or section.runbook for want in section.policies}))
+    require(problems, f"{len(problems)} scaling setting(s) differ from runbook {runbooks} on {profile.name}")
 
 
 def _reader(live, providers):

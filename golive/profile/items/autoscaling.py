@@ -33,8 +33,13 @@ class ScalingExpectation(Section):
     max_capacity: int = Field(ge=1)
     target: float = Field(default=70.0, gt=0, le=100, description="average CPU % it tracks / scales out at")
     scale_in_threshold: float | None = Field(default=None, gt=0, le=100, description="Azure: scale in under this")
-    window_s: int | None = Field(default=None, gt=0, description="Azure: evaluation window (PT5M = 300)")
-    behavior: dict[str, Any] | None = Field(default=None, description="HPA spec.behavior fields that must match")
+    window_s: int | None = Field(default=None, gt=0, description="Azure: the scale-out rule's evaluation window "
+                                                                 "(PT5M = 300; scale-in's: behavior.scaleIn.timeWindow)")
+    behavior: dict[str, Any] | None = Field(default=None, description="fields of the scaler's behavior that must "
+                                             "match: HPA spec.behavior, Azure scaleOut/scaleIn rule details, ECS "
+                                             "cooldowns")
+    runbook: Literal["000", "001", "002", "003", "004"] | None = Field(
+        default=None, description="the runbook its numbers come from (named in messages); default: the section's")
 
     _bounds = model_validator(mode="after")(lambda self: _min_not_above_max(self))
 

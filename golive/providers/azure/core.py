@@ -22,6 +22,7 @@ from types import ModuleType
 from typing import Any
 
 from golive.audit import AuditLog, azure_call
+from golive.cache import RunCache
 from golive.profile.model import AzureProvider as AzureConfig
 from golive.verdict import CouldNotObserve
 
@@ -132,8 +133,10 @@ def plain(value: Any) -> Any:
 class AzureProvider:
     """Reads the Azure resources of one subscription and resource group for the checks."""
 
-    def __init__(self, config: AzureConfig, credential: Any = None, audit: AuditLog | None = None):
+    def __init__(self, config: AzureConfig, credential: Any = None, audit: AuditLog | None = None,
+                 shared: RunCache | None = None):
         self.config = config
+        self.shared = shared if shared is not None else RunCache(None)
         self.audit = audit if audit is not None else AuditLog()
         self.subscription_id = config.subscription_id
         self.resource_group = config.resource_group
@@ -200,7 +203,10 @@ class AzureProvider:
                 return self._unwrap(self._cache[key])
         before = self.stats.http_requests
         try:
-            value: Any = plain(call(self.client(client)))
+            # shared with the run's other processes (xdist workers): one read per run, not per worker
+            value: Any = self.shared.get_or_compute(
+                f"azure {self.endpoint} {self.subscription_id} {self.resource_group} {client} {what}",
+                lambda: plain(call(self.client(client))))
         except CouldNotObserve as exc:
             value = exc
         except Exception as exc:  # noqa: BLE001 (only Azure errors are translated; others re-raised below)

@@ -1,13 +1,17 @@
 """ECS: cluster silenttalk-production-cluster, services -server and -client (Fargate, three private subnets,
 desired 3) scaled by Application Auto Scaling: min 3, max 10, target tracking ECSServiceAverageCPUUtilization
-70 (runbook 000). Facts: cluster, services.
+70 (runbook 000). Facts: cluster, services. The AUTOSCALING variants change the -server service's scaling only.
 """
 
 from __future__ import annotations
 
 from golive.lab.aws.seeds import PREFIX, Seeding
 
-VARIANTS: dict[str, str] = {}
+VARIANTS: dict[str, str] = {
+    "ecs-cpu-target-90": "the -server service's target tracking policy holds CPU at 90 % (runbook 000: 70 %)",
+    "ecs-min-1-max-20": "the -server service scales between 1 and 20 tasks (runbook 000: 3 to 10)",
+    "ecs-scales-on-memory": "the -server service tracks ECSServiceAverageMemoryUtilization 70, not CPU",
+}
 
 MIN, MAX, CPU_TARGET = 3, 10, 70.0
 
@@ -35,14 +39,18 @@ def seed(lab: Seeding) -> None:
             loadBalancers=[{"targetGroupArn": lab.facts[f"tg_{name}_arn"], "containerName": name,
                             "containerPort": port}])
         resource = f"service/{cluster}/{service}"
+        broken = lab.broken(VARIANTS) if name == "server" else None
+        low, high = (1, 20) if broken == "ecs-min-1-max-20" else (MIN, MAX)
+        metric = "ECSServiceAverageMemoryUtilization" if broken == "ecs-scales-on-memory" else \
+            "ECSServiceAverageCPUUtilization"
         scaling.register_scalable_target(ServiceNamespace="ecs", ResourceId=resource,
-                                         ScalableDimension="ecs:service:DesiredCount", MinCapacity=MIN,
-                                         MaxCapacity=MAX)
+                                         ScalableDimension="ecs:service:DesiredCount", MinCapacity=low,
+                                         MaxCapacity=high)
         scaling.put_scaling_policy(
             PolicyName=f"{service}-cpu-70", ServiceNamespace="ecs", ResourceId=resource,
             ScalableDimension="ecs:service:DesiredCount", PolicyType="TargetTrackingScaling",
             TargetTrackingScalingPolicyConfiguration={
-                "TargetValue": CPU_TARGET, "ScaleOutCooldown": 60, "ScaleInCooldown": 300,
-                "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"}})
+                "TargetValue": 90.0 if broken == "ecs-cpu-target-90" else CPU_TARGET, "ScaleOutCooldown": 60,
+                "ScaleInCooldown": 300, "PredefinedMetricSpecification": {"PredefinedMetricType": metric}})
         services.append(service)
     lab.facts.update(cluster=cluster, services=services)
