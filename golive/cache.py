@@ -2,14 +2,15 @@
 
 The controller picks the directory; xdist workers receive it through ``workerinput``. A key's value is
 computed by whichever process asks first (under a file lock) and read back by the others. Values are
-JSON-able (providers cache the raw API answers they read, never secrets they did not need).
+pickled: plain API answers (dicts, lists, datetimes) that golive read itself, in a private temporary
+directory that lives for one run.
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,17 +35,17 @@ class RunCache:
             value = self._memory[key] = compute()
             return value
         digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-        path, lock = self.directory / f"{digest}.json", self.directory / f"{digest}.lock"
+        path, lock = self.directory / f"{digest}.pickle", self.directory / f"{digest}.lock"
         with lock.open("w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             if path.exists():
                 self.hits += 1
-                value = json.loads(path.read_text(encoding="utf-8"))
+                value = pickle.loads(path.read_bytes())
             else:
                 self.misses += 1
                 value = compute()
                 tmp = path.with_suffix(".tmp")
-                tmp.write_text(json.dumps(value, default=str), encoding="utf-8")
+                tmp.write_bytes(pickle.dumps(value))
                 tmp.replace(path)
         self._memory[key] = value
         return value

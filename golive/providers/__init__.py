@@ -29,14 +29,14 @@ class CloudProviders:
         if self.config.aws is None:
             return None
         from golive.providers.aws import AwsProvider
-        return AwsProvider(self.config.aws, audit=self.audit)
+        return AwsProvider(self.config.aws, audit=self.audit, shared=self.cache)
 
     @cached_property
     def azure(self) -> Any:
         if self.config.azure is None:
             return None
         from golive.providers.azure import AzureProvider
-        return AzureProvider(self.config.azure, audit=self.audit)
+        return AzureProvider(self.config.azure, audit=self.audit, shared=self.cache)
 
     @cached_property
     def kubernetes(self) -> Any:

@@ -37,6 +37,7 @@ from botocore.exceptions import (
 )
 
 from golive.audit import AuditLog, aws_call
+from golive.cache import RunCache
 from golive.profile.model import AwsProvider as AwsConfig
 from golive.verdict import CouldNotObserve
 
@@ -65,8 +66,9 @@ class AwsProvider:
     ``reads`` (distinct reads made), ``cache_hits`` (reads answered from the cache).
     """
 
-    def __init__(self, config: AwsConfig, audit: AuditLog | None = None):
+    def __init__(self, config: AwsConfig, audit: AuditLog | None = None, shared: RunCache | None = None):
         self.config = config
+        self.shared = shared if shared is not None else RunCache(None)
         self.audit = audit if audit is not None else AuditLog()
         self.stats: Counter[str] = Counter()
         self._cache: dict[str, Any] = {}
@@ -139,14 +141,19 @@ class AwsProvider:
             if key in self._cache:
                 self.stats["cache_hits"] += 1
                 return copy.deepcopy(self._cache[key])
-        try:
-            if client.can_paginate(method):
-                result = client.get_paginator(method).paginate(**params).build_full_result()
-            else:
-                result = getattr(client, method)(**params)
-        except (BotoCoreError, ClientError) as exc:
-            raise self._could_not_observe(exc, service, api, region) from exc
-        result.pop("ResponseMetadata", None)
+        def fetch() -> dict[str, Any]:
+            try:
+                if client.can_paginate(method):
+                    answer = client.get_paginator(method).paginate(**params).build_full_result()
+                else:
+                    answer = getattr(client, method)(**params)
+            except (BotoCoreError, ClientError) as exc:
+                raise self._could_not_observe(exc, service, api, region) from exc
+            answer.pop("ResponseMetadata", None)
+            return answer
+
+        # shared with the run's other processes (xdist workers): one read per run, not per worker
+        result = self.shared.get_or_compute(f"aws {self.where} {self.config.profile} {key}", fetch)
         with self._lock:
             self._cache[key] = result
             self.stats["reads"] += 1
