@@ -7,20 +7,20 @@ from __future__ import annotations
 from golive.lab.aws.seeds import PREFIX, Seeding
 
 VARIANTS: dict[str, str] = {
-    "alarm-missing-memory": "no memory alarm (silenttalk-production-high-memory is not created)",
-    "alarm-cpu-threshold-90": "the CPU alarm fires at > 90 % (runbook 000: > 70 %)",
-    "alarm-cpu-period-15m": "the CPU alarm needs 3 periods of 5 minutes (15 minutes; runbook 000: 5 minutes)",
-    "alarm-disk-wrong-comparison": "the low-disk alarm fires when free storage is GREATER than 15 GiB",
-    "alarm-5xx-no-actions": "the 5xx alarm has no alarm actions",
+    "alarms-broken": "one fault per alarm: no memory alarm; CPU fires at > 90 % (runbook 000: > 70 %); the 5xx alarm "
+                     "needs 3 periods of 5 minutes (15 minutes; runbook: 5); the low-disk alarm fires when free "
+                     "storage is GREATER than 15 GiB; the unhealthy-hosts alarm has no actions",
     "alarm-topic-no-subscription": "the alerts topic has no subscription: every alarm notifies nobody",
     "alarm-cpu-firing": "compliant, but the CPU alarm is in ALARM state now (a warning, not a failure)",
 }
 
-#: variant -> (alarm suffix, changes to its spec)
-_CHANGED = {
-    "alarm-cpu-threshold-90": ("high-cpu", {"Threshold": 90.0}),
-    "alarm-cpu-period-15m": ("high-cpu", {"EvaluationPeriods": 3}),
-    "alarm-disk-wrong-comparison": ("low-disk", {"ComparisonOperator": "GreaterThanThreshold"}),
+#: alarms-broken: alarm suffix -> changes to its spec (None: the alarm is not created)
+_BROKEN: dict[str, dict | None] = {
+    "high-memory": None,
+    "high-cpu": {"Threshold": 90.0},
+    "5xx-errors": {"EvaluationPeriods": 3},
+    "low-disk": {"ComparisonOperator": "GreaterThanThreshold"},
+    "unhealthy-hosts": {"AlarmActions": [], "OKActions": []},
 }
 
 GIB = 1024 ** 3
@@ -68,15 +68,14 @@ def seed(lab: Seeding) -> None:
     for spec in alarm_specs(lab):
         spec = dict(spec)
         suffix, what = spec.pop("suffix"), spec.pop("what")
-        if broken == "alarm-missing-memory" and suffix == "high-memory":
-            continue
-        if broken in _CHANGED and _CHANGED[broken][0] == suffix:
-            spec.update(_CHANGED[broken][1])
-        actions = [] if broken == "alarm-5xx-no-actions" and suffix == "5xx-errors" else [topic]
+        spec = {"AlarmActions": [topic], "OKActions": [topic], **spec}
+        if broken == "alarms-broken" and suffix in _BROKEN:
+            if _BROKEN[suffix] is None:
+                continue
+            spec.update(_BROKEN[suffix])
         name = f"{PREFIX}-{suffix}"
         cloudwatch.put_metric_alarm(AlarmName=name, AlarmDescription=f"runbook 000: {what}", ActionsEnabled=True,
-                                    AlarmActions=actions, OKActions=actions, TreatMissingData="notBreaching",
-                                    **spec)
+                                    TreatMissingData="notBreaching", **spec)
         names.append(name)
     if broken == "alarm-cpu-firing":
         cloudwatch.set_alarm_state(AlarmName=f"{PREFIX}-high-cpu", StateValue="ALARM",

@@ -6,8 +6,8 @@ from __future__ import annotations
 from golive.lab.aws.seeds import PREFIX, Seeding
 
 VARIANTS: dict[str, str] = {
-    "log-group-retention-7d": "log group /ecs/silenttalk-production-server keeps logs 7 days",
-    "log-group-never-expire": "log group /ecs/silenttalk-production-client has no retention (never expires)",
+    "log-groups-retention-broken": "log group /ecs/silenttalk-production-server keeps logs 7 days and "
+                                   "/ecs/silenttalk-production-client has no retention (never expires)",
 }
 
 RETENTION_DAYS = 30
@@ -24,9 +24,9 @@ def seed(lab: Seeding) -> None:
     for page in logs.get_paginator("describe_log_groups").paginate():
         for group in page["logGroups"]:
             name = group["logGroupName"]
-            if (broken, name) == ("log-group-never-expire", f"/ecs/{PREFIX}-client"):
+            if broken and name == f"/ecs/{PREFIX}-client":
                 continue
-            days = 7 if (broken, name) == ("log-group-retention-7d", f"/ecs/{PREFIX}-server") else RETENTION_DAYS
+            days = 7 if broken and name == f"/ecs/{PREFIX}-server" else RETENTION_DAYS
             logs.put_retention_policy(logGroupName=name, retentionInDays=days)
             if name not in groups:
                 groups.append(name)

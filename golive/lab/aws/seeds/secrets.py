@@ -14,9 +14,9 @@ import zipfile
 from golive.lab.aws.seeds import PREFIX, Seeding
 
 VARIANTS: dict[str, str] = {
-    "secret-rotation-off": "secret silenttalk-production/database has no rotation (RotationEnabled false)",
-    "secret-rotation-90d": "secret silenttalk-production/jwt rotates every 90 days (profile: 30)",
-    "kms-rotation-off": "KMS key alias/silenttalk-production-secrets has automatic rotation off",
+    "secrets-rotation-broken": "secret silenttalk-production/database has no rotation (RotationEnabled false), "
+                               "silenttalk-production/jwt rotates every 90 days (profile: 30), and KMS key "
+                               "alias/silenttalk-production-secrets has automatic rotation off",
 }
 KMS_ALIAS = f"alias/{PREFIX}-secrets"
 
@@ -41,14 +41,14 @@ def seed(lab: Seeding) -> None:
     kms = lab.client("kms")
     key = kms.create_key(Description="SilentTalk secrets", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]["KeyId"]
     kms.create_alias(AliasName=KMS_ALIAS, TargetKeyId=key)
-    if broken != "kms-rotation-off":
+    if broken is None:
         kms.enable_key_rotation(KeyId=key)
     found = {}
     for name in SECRETS:
         secret = sm.create_secret(Name=f"{PREFIX}/{name}", SecretString=json.dumps({"value": "lab-only"}),
                                   Description=f"SilentTalk {name} credentials", KmsKeyId=key)["ARN"]
-        days = 90 if (broken, name) == ("secret-rotation-90d", "jwt") else 30
-        if (broken, name) != ("secret-rotation-off", "database"):
+        days = 90 if (broken, name) == ("secrets-rotation-broken", "jwt") else 30
+        if (broken, name) != ("secrets-rotation-broken", "database"):
             sm.rotate_secret(SecretId=secret, RotationLambdaARN=rotator,
                              RotationRules={"AutomaticallyAfterDays": days}, RotateImmediately=False)
         found[f"{PREFIX}/{name}"] = secret
