@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from golive.lab.component import Started, components
@@ -30,17 +31,18 @@ def is_up(rt: LabRuntime) -> bool:
 
 
 def up(rt: LabRuntime, only: list[str] | None = None) -> list[Started]:
-    """Start every component's compliant variant on its lab ports; stops what it started on failure."""
+    """Start every component's compliant variant on its lab ports, side by side; stops all on any failure."""
     if is_up(rt):
         raise LabError(f"the lab is already up under {rt.state_dir}; `golive lab down` first")
     rt.stop_all()  # leftovers of an interrupted lab, ours by PID and start time
-    started: list[Started] = []
+    chosen = {name: c for name, c in components().items() if c.shared and (not only or name in only)}
+    rt.ca()  # create the CA once, before components ask for certificates in parallel
     try:
-        for name, component in components().items():
-            if (only and name not in only) or not component.shared:
-                continue
-            started.append(component.start(rt, "compliant", dict(component.lab_ports), instance=name))
-    except Exception:
+        with ThreadPoolExecutor(max_workers=max(1, len(chosen))) as pool:
+            futures = {name: pool.submit(c.start, rt, "compliant", dict(c.lab_ports), name)
+                       for name, c in chosen.items()}
+            started = [futures[name].result() for name in chosen]
+    except BaseException:
         rt.stop_all()
         raise
     _state_file(rt).write_text(json.dumps([s.__dict__ for s in started], indent=2), encoding="utf-8")
