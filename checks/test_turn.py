@@ -83,8 +83,10 @@ def test_turn_firewall_opens_turn_and_nothing_more(section, profile, providers, 
     if not rules:
         raise CouldNotObserve("the TURN firewall", f"no provider returned ingress rules (turn_ingress_rules) for "
                                                    f"{', '.join(groups) or 'the groups of ' + ', '.join(s.host for s in section.servers)}")
-    required = [*dict.fromkeys(o for s in section.servers for o in turn_openings(s.udp_port, s.tcp_port, s.tls_port,
-                                                                  section.relay_port_min, section.relay_port_max))]
+    fw = section.firewall
+    required = [*dict.fromkeys(o for s in section.servers for o in turn_openings(
+        fw.udp_port or s.udp_port, fw.tcp_port or s.tcp_port, fw.tls_port or s.tls_port, section.relay_port_min,
+        section.relay_port_max))]
     also = [Opening.parse(text, "accepted by the profile") for text in section.firewall.also_open]
     evidence.json("ingress rules seen", rules)
     evidence.json("openings required", [str(o) for o in required] + [f"{o} (also accepted)" for o in also])

@@ -45,6 +45,11 @@ class TurnFirewall(Section):
                                                                "the groups attached to the servers' addresses")
     also_open: list[str] = Field(default_factory=list,
                                  description="extra openings to the world accepted, as '<port>[-<port>]/<tcp|udp>'")
+    udp_port: int | None = Field(default=None, ge=1, le=65535, description="port the firewall must open for TURN "
+                                                                           "over UDP when a NAT/port mapping in front "
+                                                                           "differs from the servers' (default theirs)")
+    tcp_port: int | None = Field(default=None, ge=1, le=65535, description="likewise for TURN over TCP")
+    tls_port: int | None = Field(default=None, ge=1, le=65535, description="likewise for TURN over TLS")
 
     @model_validator(mode="after")
     def _openings(self) -> TurnFirewall:

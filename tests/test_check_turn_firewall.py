@@ -1,0 +1,76 @@
+"""TURN's firewall test proven both ways through the real providers: AWS security groups (moto) and Azure NSGs
+(ARM emulator, with a higher-priority Deny shadowing an Allow). Passes on the compliant groups as
+profiles/local.yaml names them; fails naming the opening on each broken variant; could-not-observe when the API
+does not answer. Only the firewall test of checks/test_turn.py runs (the relays are proven in test_check_turn.py)."""
+
+from __future__ import annotations
+
+import http.cookiejar  # noqa: F401  (before pytester's in-process runs: see tests/monitoring_profiles.py)
+
+import azure.mgmt.network  # noqa: F401
+import pytest
+import requests  # noqa: F401
+import yaml
+
+from gate import ROOT, profile_dict, run_gate
+from golive.lab.components.aws import profile_block
+from golive.lab.runtime import free_port
+
+ITEM = "TURN"
+LOCAL = yaml.safe_load((ROOT / "profiles" / "local.yaml").read_text(encoding="utf-8"))["items"][ITEM]
+ONLY_FIREWALL = ("-k", "test_turn_firewall_opens_turn_and_nothing_more")
+
+
+def _aws(started, **over):
+    return {"aws": {**profile_block(started), "max_attempts": 1, "timeout_s": 5, **over}}
+
+
+def _azure(started, **over):
+    e = started.endpoints
+    return {"azure": {"subscription_id": e["subscription_id"], "resource_group": e["resource_group"],
+                      "base_url": e["arm"], "ca_bundle": e["ca_bundle"], "lab_token": True, "max_retries": 0,
+                      "timeout_s": 5, **over}}
+
+
+def _gate(pytester, providers):
+    turn = {"secret": {"env": "GOLIVE_TURN_FIREWALL_SELFTEST_UNUSED"}, "servers": LOCAL["servers"],
+            "firewall": LOCAL["firewall"]}
+    return run_gate(pytester, profile_dict({ITEM: turn}, providers=providers), "turn", args=ONLY_FIREWALL)
+
+
+def _fails_with(result, reason):
+    assert result.verdict(ITEM) == "non-compliant", result.output
+    assert reason in result.messages(ITEM), result.messages(ITEM)
+
+
+def test_compliant_groups_pass_as_the_local_profile_names_them(pytester, lab):
+    result = _gate(pytester, {**_aws(lab("aws")), **_azure(lab("azure"))})
+    assert result.verdict(ITEM) == "passed", result.output
+    seen = result.attachments()
+    assert "ec2:DescribeSecurityGroups" in seen and "securityRules/turn-relay" in seen
+
+
+@pytest.mark.xdist_group("turn-aws")
+@pytest.mark.parametrize(("variant", "reason"), [
+    ("sg-turn-relay-closed", "49152-65535/udp (relayed media) is not open to the world"),
+    ("sg-turn-no-3478-udp", "3478/udp (TURN over UDP) is not open to the world"),
+    ("sg-turn-ssh-world", "silenttalk-production-turn opens 22/tcp to 0.0.0.0/0; only TURN's ports may be open"),
+])
+def test_aws_broken_security_groups_fail(pytester, lab, variant, reason):
+    _fails_with(_gate(pytester, _aws(lab("aws", variant))), reason)
+
+
+@pytest.mark.parametrize(("variant", "reason"), [
+    ("nsg-relay-denied", "49152-65535/udp (relayed media) is not open to the world"),
+    ("nsg-no-3478-udp", "3478/udp (TURN over UDP) is not open to the world"),
+    ("nsg-ssh-world", "silenttalk-turn-nsg opens 22/tcp to Internet; only TURN's ports may be open"),
+    ("nsg-narrow-relay", "is open only in part (50001-65535/udp closed)"),
+])
+def test_azure_broken_nsgs_fail(pytester, lab, variant, reason):
+    _fails_with(_gate(pytester, _azure(lab("azure", variant))), reason)
+
+
+def test_unreachable_api_is_could_not_observe(pytester, lab):
+    result = _gate(pytester, _azure(lab("azure"), base_url=f"https://127.0.0.1:{free_port()}", timeout_s=2))
+    assert result.verdict(ITEM) == "could-not-observe", result.output
+    assert "network security groups" in result.messages(ITEM) and "could not be reached" in result.messages(ITEM)
