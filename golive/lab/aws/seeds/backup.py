@@ -18,6 +18,7 @@ VARIANTS = {
     "backups-rds-not-selected": "the backup selection covers the S3 bucket only, not the RDS instance",
     "backups-stale-recovery-point": "the newest completed recovery point is 30 h old",
     "backups-failed-job": "the newest RDS backup job (1 h ago) FAILED",
+    "backups-no-cross-region-copy": "the plan's rule has no CopyActions (no copy to the DR vault in us-west-2)",
 }
 
 DR_REGION = "us-west-2"
@@ -35,8 +36,8 @@ def seed(lab: Seeding) -> None:
         "RuleName": "every-6-hours", "TargetBackupVaultName": vault,
         "ScheduleExpression": "cron(0 */12 * * ? *)" if broken == "backups-every-12h" else EVERY_6H,
         "StartWindowMinutes": 60, "CompletionWindowMinutes": 180, "Lifecycle": {"DeleteAfterDays": days},
-        "CopyActions": [{"DestinationBackupVaultArn": dr_vault["BackupVaultArn"],
-                         "Lifecycle": {"DeleteAfterDays": days}}]}]})
+        "CopyActions": [] if broken == "backups-no-cross-region-copy" else [
+            {"DestinationBackupVaultArn": dr_vault["BackupVaultArn"], "Lifecycle": {"DeleteAfterDays": days}}]}]})
     role = f"arn:aws:iam::{lab.account_id}:role/service-role/AWSBackupDefaultServiceRole"
     covered = [lab.facts["bucket_arn"]] if broken == "backups-rds-not-selected" else [
         lab.facts["rds_arn"], lab.facts["bucket_arn"]]
