@@ -13,11 +13,9 @@ import azure.mgmt.network  # noqa: F401
 import pytest
 import requests  # noqa: F401
 
-from gate import profile_dict, run_gate
 from golive.lab.runtime import free_port
+from waf_gate import ITEM, configuration_gate, fails_naming
 
-ITEM = "WAF-429"
-NA = {"not_applicable": "the live burst is proven in tests/test_check_waf_429.py"}
 AZURE = {"protects": "api.silenttalk.example", "acl": "silenttalkwafpolicy",
          "managed_groups": ["Microsoft_DefaultRuleSet", "Microsoft_BotManagerRuleSet"]}
 KUBE = {"protects": "social-platform-production/social-platform", "managed_groups": ["OWASP-CRS"],
@@ -37,20 +35,9 @@ def _kube(started):
                            "namespaces": ["social-platform-production", "ingress-nginx"], "max_attempts": 1}}
 
 
-def _gate(pytester, configuration, providers):
-    profile = profile_dict({ITEM: {"configuration": configuration, "live": NA}}, providers=providers)
-    return run_gate(pytester, profile, "waf_429")
-
-
-def _fails_naming(result, field, reason):
-    assert result.verdict(ITEM) == "non-compliant", result.output
-    assert reason in result.messages(ITEM), result.messages(ITEM)
-    assert f'"field": "{field}"' in result.attachments()
-
-
 # --- Azure --------------------------------------------------------------------------------------------------
 def test_azure_compliant_passes(pytester, lab):
-    result = _gate(pytester, AZURE, _azure(lab("azure")))
+    result = configuration_gate(pytester, AZURE, _azure(lab("azure")))
     assert result.verdict(ITEM) == "passed", result.output
     assert "silenttalk-api" in result.attachments() and '"scope": "FrontDoor"' in result.attachments()
 
@@ -64,20 +51,20 @@ def test_azure_compliant_passes(pytester, lab):
     ("waf-no-api-limit", "rules", "no rate-based rule on /api"),
 ])
 def test_azure_broken_variants_fail_naming_the_field(pytester, lab, variant, field, reason):
-    _fails_naming(_gate(pytester, AZURE, _azure(lab("azure", variant))), field, reason)
+    fails_naming(configuration_gate(pytester, AZURE, _azure(lab("azure", variant))), field, reason)
 
 
 def test_azure_unreachable_is_could_not_observe(pytester, lab):
     started = lab("azure")
     providers = _azure(started, base_url=f"https://127.0.0.1:{free_port()}", timeout_s=2)
-    result = _gate(pytester, AZURE, providers)
+    result = configuration_gate(pytester, AZURE, providers)
     assert result.verdict(ITEM) == "could-not-observe", result.output
     assert "could not be reached" in result.messages(ITEM)
 
 
 # --- Kubernetes (ingress-nginx annotations) -----------------------------------------------------------------
 def test_kubernetes_rate_limited_ingress_passes(pytester, lab):
-    result = _gate(pytester, KUBE, _kube(lab("kubernetes", "ingress-rate-limited")))
+    result = configuration_gate(pytester, KUBE, _kube(lab("kubernetes", "ingress-rate-limited")))
     assert result.verdict(ITEM) == "passed", result.output
     assert "limit-req-status-code" in result.attachments()
 
@@ -87,4 +74,4 @@ def test_kubernetes_rate_limited_ingress_passes(pytester, lab):
     ("compliant", "rules", "no rate-based rule on every path in social-platform-production/social-platform"),
 ])
 def test_kubernetes_broken_fails_naming_the_field(pytester, lab, variant, field, reason):
-    _fails_naming(_gate(pytester, KUBE, _kube(lab("kubernetes", variant))), field, reason)
+    fails_naming(configuration_gate(pytester, KUBE, _kube(lab("kubernetes", variant))), field, reason)

@@ -8,12 +8,11 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from gate import ROOT, profile_dict, run_gate
+from gate import ROOT
 from golive.lab.components.aws import profile_block
 from golive.lab.runtime import free_port
+from waf_gate import ITEM, configuration_gate, fails_naming
 
-ITEM = "WAF-429"
-NA = {"not_applicable": "the live burst is proven in tests/test_check_waf_429.py"}
 LOCAL = yaml.safe_load((ROOT / "profiles" / "local.yaml").read_text(encoding="utf-8"))["items"][ITEM]
 LOCAL = LOCAL["configuration"]  # what the lab seeds, as the local profile states it
 
@@ -22,20 +21,9 @@ def _aws(started):
     return {"aws": {**profile_block(started), "max_attempts": 1, "timeout_s": 5}}
 
 
-def _gate(pytester, configuration, providers):
-    profile = profile_dict({ITEM: {"configuration": configuration, "live": NA}}, providers=providers)
-    return run_gate(pytester, profile, "waf_429")
-
-
-def _fails_naming(result, field, reason):
-    assert result.verdict(ITEM) == "non-compliant", result.output
-    assert reason in result.messages(ITEM), result.messages(ITEM)
-    assert f'"field": "{field}"' in result.attachments()
-
-
 # --- AWS ----------------------------------------------------------------------------------------------------
 def test_aws_compliant_passes_as_the_local_profile_states_it(pytester, lab):
-    result = _gate(pytester, LOCAL, _aws(lab("aws")))
+    result = configuration_gate(pytester, LOCAL, _aws(lab("aws")))
     assert result.verdict(ITEM) == "passed", result.output
     seen = result.attachments()
     for fragment in ('"response_code": 429', '"scope_path": "/api"', "wafv2:ListResourcesForWebACL",
@@ -52,12 +40,12 @@ def test_aws_compliant_passes_as_the_local_profile_states_it(pytester, lab):
     ("waf-count-mode", "action", "action is Count: over-limit clients are not blocked (detection only)"),
 ])
 def test_aws_broken_variants_fail_naming_the_field(pytester, lab, variant, field, reason):
-    _fails_naming(_gate(pytester, LOCAL, _aws(lab("aws", variant))), field, reason)
+    fails_naming(configuration_gate(pytester, LOCAL, _aws(lab("aws", variant))), field, reason)
 
 
 def test_aws_unreachable_is_could_not_observe(pytester, lab):
     down = {**profile_block(lab("aws")), "endpoint_url": f"http://127.0.0.1:{free_port()}", "max_attempts": 1,
             "timeout_s": 2}
-    result = _gate(pytester, LOCAL, {"aws": down})
+    result = configuration_gate(pytester, LOCAL, {"aws": down})
     assert result.verdict(ITEM) == "could-not-observe", result.output
     assert "wafv2:ListWebACLs" in result.messages(ITEM) and "could not connect" in result.messages(ITEM)
