@@ -7,6 +7,7 @@ configuration test of checks/test_autoscaling.py runs (``-k``); the live half is
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 # Imported before pytester's in-process runs (see tests/test_check_multi_az.py): a run drops the modules it
@@ -54,99 +55,98 @@ def _kube_block(started, **over):
             "namespaces": ["production"], "max_attempts": 1, "timeout_s": 3, **over}
 
 
-def _gate(pytester, platform, **providers):
+def _gate(pytester, platform=None, **providers):
     profile = profile_dict({ITEM: {"runbook": "002", "policies": _policies(platform)}},
                            runbooks=["000", "002", "004"], providers=providers)
     return run_gate(pytester, profile, "autoscaling", args=ONLY_CONFIGURATION)
 
 
-def _fails_with(result, reasons):
-    assert result.verdict(ITEM) == "non-compliant", result.output
-    for reason in reasons:
-        assert reason in result.messages(ITEM), result.messages(ITEM)
+BLOCKS = {"aws": _aws_block, "azure": _azure_block, "kubernetes": _kube_block}
+PLATFORM = {"aws": "ecs", "azure": "azure-autoscale", "kubernetes": "kubernetes-hpa"}
+
+#: one broken variant per cloud in each run: (variants, [(resource, reason)...]); nothing else may be named
+ROUNDS = {
+    "wrong-target": ({"aws": "ecs-cpu-target-90", "azure": "autoscale-out-at-80", "kubernetes": "hpa-target-90"}, [
+        (SERVER, "target is 90 %; runbook 002 requires 70 % CPU"),
+        (AZURE_SETTING, "target is 80 %; runbook 002 requires 70 % CPU"),
+        ("production/auth-service", "target is 90 %; runbook 004 requires 70 % CPU")]),
+    "min-max-off": ({"aws": "ecs-min-1-max-20", "azure": "autoscale-min-1", "kubernetes": "hpa-min-1-max-20"}, [
+        (SERVER, "min capacity is 1; runbook 002 requires 3"), (SERVER, "max capacity is 20; runbook 002 requires 10"),
+        (AZURE_SETTING, "min capacity is 1; runbook 002 requires 3"),
+        ("production/org-service", "min capacity is 1; runbook 004 requires 5"),
+        ("production/org-service", "max capacity is 20; runbook 004 requires 50")]),
+    "metric-scale-in-behavior": (
+        {"aws": "ecs-scales-on-memory", "azure": "autoscale-in-at-20", "kubernetes": "hpa-no-behavior"}, [
+            (SERVER, "scales on 'ECSServiceAverageMemoryUtilization'; runbook 002 requires average CPU utilization"),
+            (SERVER, "target is not set; runbook 002 requires 70 % CPU"),
+            (AZURE_SETTING, "scale-in threshold is 20 %; runbook 002 requires 30 %"),
+            ("production/user-service", "behavior.scaleDown.stabilizationWindowSeconds is None; the profile "
+                                        "requires 300")]),
+    "azure-scale-out-window": ({"azure": "autoscale-window-10m"}, [
+        (AZURE_SETTING, "evaluation window is 600 s; runbook 002 requires 300 s")]),
+    "azure-scale-in-window": ({"azure": "autoscale-in-window-1m"}, [
+        (AZURE_SETTING, "behavior.scaleIn.timeWindow is 'PT1M'; the profile requires 'PT5M'")]),
+}
 
 
-def test_passes_on_the_compliant_lab_as_the_local_profile_states_it(pytester, lab):
-    result = _gate(pytester, None, aws=_aws_block(lab("aws")), azure=_azure_block(lab("azure")),
-                   kubernetes=_kube_block(lab("kubernetes")))
+@pytest.fixture(scope="module")
+def started(lab):
+    """Every variant this module uses, started once. The broken AWS accounts (seconds of seeding each, no new
+    process) are seeded in a thread while the other emulators start here: a lab process dies with the thread
+    that spawned it."""
+    wanted = {(cloud, v) for variants, _ in ROUNDS.values() for cloud, v in variants.items()}
+    lab("aws")
+    with ThreadPoolExecutor(1) as pool:
+        aws = pool.submit(lambda: [lab(c, v) for c, v in sorted(wanted) if c == "aws"])
+        for c, v in sorted(wanted | {("azure", "compliant"), ("kubernetes", "compliant")}):
+            if c != "aws":
+                lab(c, v)
+        aws.result()
+    return lambda cloud, variant="compliant": lab(cloud, variant)
+
+
+def test_passes_on_the_compliant_lab_as_the_local_profile_states_it(pytester, started):
+    result = _gate(pytester, **{cloud: block(started(cloud)) for cloud, block in BLOCKS.items()})
     assert result.verdict(ITEM) == "passed", result.output
     seen = result.attachments()
-    for fragment in ("TargetTrackingScalingPolicyConfiguration",
-                     '"scale_in_threshold": 30.0', '"stabilizationWindowSeconds": 300', AZURE_SETTING):
+    for fragment in ("TargetTrackingScalingPolicyConfiguration", '"scale_in_threshold": 30.0',
+                     '"stabilizationWindowSeconds": 300', AZURE_SETTING):
         assert fragment in seen
 
 
-# --- AWS: ECS services via Application Auto Scaling ---------------------------------------------------------
-@pytest.mark.xdist_group("autoscaling-aws")
-@pytest.mark.parametrize(("variant", "reasons"), [
-    ("ecs-cpu-target-90", [f"{SERVER} (ecs, application-autoscaling:", "target is 90 %; runbook 002 requires 70 % CPU"]),
-    ("ecs-min-1-max-20", ["min capacity is 1; runbook 002 requires 3", "max capacity is 20; runbook 002 requires 10"]),
-    ("ecs-scales-on-memory", ["scales on 'ECSServiceAverageMemoryUtilization'; runbook 002 requires average CPU",
-                              "target is not set"]),
+@pytest.mark.parametrize("name", ROUNDS)
+def test_fails_naming_resource_and_field_on_each_broken_variant(pytester, started, name):
+    variants, expected = ROUNDS[name]
+    result = _gate(pytester, None if len(variants) > 1 else PLATFORM[next(iter(variants))],
+                   **{cloud: BLOCKS[cloud](started(cloud, variant)) for cloud, variant in variants.items()})
+    assert result.verdict(ITEM) == "non-compliant", result.output
+    lines = result.messages(ITEM).splitlines()
+    for resource, reason in expected:
+        assert any(line.strip().startswith(f"- {resource} (") and reason in line for line in lines), \
+            f"{resource}: {reason!r} not in\n" + "\n".join(lines)
+    assert f"{len(expected)} scaling setting(s) differ" in result.messages(ITEM)  # nothing else is named
+
+
+@pytest.mark.parametrize(("cloud", "down", "reason"), [
+    ("aws", {"endpoint_url": "http://127.0.0.1:{port}"}, "application-autoscaling:DescribeScalableTargets"),
+    ("azure", {"base_url": "https://127.0.0.1:{port}"}, "could not be reached"),
+    ("kubernetes", None, "cannot reach the API server"),
 ])
-def test_fails_naming_the_field_on_broken_aws(pytester, lab, variant, reasons):
-    result = _gate(pytester, "ecs", aws=_aws_block(lab("aws", variant)))
-    _fails_with(result, reasons)
-    assert "silenttalk-production-client" not in result.messages(ITEM)  # only the broken service is named
-
-
-@pytest.mark.xdist_group("autoscaling-aws")
-def test_aws_unreachable_is_could_not_observe(pytester, lab):
-    result = _gate(pytester, "ecs", aws=_aws_block(lab("aws"), endpoint_url=f"http://127.0.0.1:{free_port()}"))
+def test_unreachable_api_is_could_not_observe(pytester, started, tmp_path, cloud, down, reason):
+    if down is None:  # the kubeconfig names the server
+        config = yaml.safe_load(Path(started(cloud).endpoints["kubeconfig"]).read_text())
+        config["clusters"][0]["cluster"]["server"] = f"https://127.0.0.1:{free_port()}"
+        (tmp_path / "down").write_text(yaml.safe_dump(config))
+        down = {"kubeconfig": str(tmp_path / "down")}
+    down = {k: v.format(port=free_port()) for k, v in down.items()}
+    result = _gate(pytester, PLATFORM[cloud], **{cloud: BLOCKS[cloud](started(cloud), **down)})
     assert result.verdict(ITEM) == "could-not-observe", result.output
-    assert "application-autoscaling:DescribeScalableTargets" in result.messages(ITEM)
-
-
-# --- Azure: autoscale settings ------------------------------------------------------------------------------
-@pytest.mark.xdist_group("autoscaling-azure")
-@pytest.mark.parametrize(("variant", "reason"), [
-    ("autoscale-out-at-80", "target is 80 %; runbook 002 requires 70 % CPU"),
-    ("autoscale-min-1", "min capacity is 1; runbook 002 requires 3"),
-    ("autoscale-in-at-20", "scale-in threshold is 20 %; runbook 002 requires 30 %"),
-    ("autoscale-window-10m", "evaluation window is 600 s; runbook 002 requires 300 s"),
-    ("autoscale-in-window-1m", "behavior.scaleIn.timeWindow is 'PT1M'; the profile requires 'PT5M'"),
-])
-def test_fails_naming_the_field_on_broken_azure(pytester, lab, variant, reason):
-    result = _gate(pytester, "azure-autoscale", azure=_azure_block(lab("azure", variant)))
-    _fails_with(result, [f"{AZURE_SETTING} (azure-autoscale, Microsoft.Insights/autoscalesettings", reason])
-
-
-@pytest.mark.xdist_group("autoscaling-azure")
-def test_azure_unreachable_is_could_not_observe(pytester, lab):
-    result = _gate(pytester, "azure-autoscale",
-                   azure=_azure_block(lab("azure"), base_url=f"https://127.0.0.1:{free_port()}"))
-    assert result.verdict(ITEM) == "could-not-observe", result.output
-    assert "autoscale settings" in result.messages(ITEM) and "could not be reached" in result.messages(ITEM)
-
-
-# --- Kubernetes: autoscaling/v2 HPAs ------------------------------------------------------------------------
-@pytest.mark.xdist_group("autoscaling-kubernetes")
-@pytest.mark.parametrize(("variant", "reasons"), [
-    ("hpa-target-90", ["production/auth-service (kubernetes-hpa", "target is 90 %; runbook 004 requires 70 % CPU"]),
-    ("hpa-min-1-max-20", ["production/org-service (kubernetes-hpa", "min capacity is 1; runbook 004 requires 5",
-                          "max capacity is 20; runbook 004 requires 50"]),
-    ("hpa-no-behavior", ["production/user-service (kubernetes-hpa",
-                         "behavior.scaleDown.stabilizationWindowSeconds is None; the profile requires 300"]),
-])
-def test_fails_naming_the_field_on_broken_kubernetes(pytester, lab, variant, reasons):
-    _fails_with(_gate(pytester, "kubernetes-hpa", kubernetes=_kube_block(lab("kubernetes", variant))), reasons)
-
-
-@pytest.mark.xdist_group("autoscaling-kubernetes")
-def test_kubernetes_unreachable_is_could_not_observe(pytester, lab, tmp_path):
-    started = lab("kubernetes")
-    config = yaml.safe_load(Path(started.endpoints["kubeconfig"]).read_text())
-    config["clusters"][0]["cluster"]["server"] = f"https://127.0.0.1:{free_port()}"
-    (tmp_path / "down").write_text(yaml.safe_dump(config))
-    result = _gate(pytester, "kubernetes-hpa", kubernetes=_kube_block(started, kubeconfig=str(tmp_path / "down")))
-    assert result.verdict(ITEM) == "could-not-observe", result.output
-    assert "cannot reach the API server" in result.messages(ITEM)
+    assert reason in result.messages(ITEM)
 
 
 # --- scaling_status: what the live watch reads from a cloud scaler ------------------------------------------
-def test_scaling_status_reads_each_cloud_and_ignores_the_others_resources(lab):
-    providers = CloudProviders(Providers(aws=_aws_block(lab("aws")), azure=_azure_block(lab("azure")),
-                                         kubernetes=_kube_block(lab("kubernetes"))))
+def test_scaling_status_reads_each_cloud_and_ignores_the_others_resources(started):
+    providers = CloudProviders(Providers(**{cloud: block(started(cloud)) for cloud, block in BLOCKS.items()}))
     (ecs,) = providers.gather("scaling_status", SERVER)
     assert (ecs.desired, ecs.replicas) == (3, 0)  # moto starts no tasks: desired 3, running 0
     (hpa,) = providers.gather("scaling_status", "production/auth-service")
