@@ -8,11 +8,13 @@ Providers implement two reads (see the check, checks/test_autoscaling.py):
       Kubernetes: autoscaling/v2 HorizontalPodAutoscaler (resource "<namespace>/<name>", spec.minReplicas,
       maxReplicas, metrics[type=Resource, resource.name=cpu].target.averageUtilization, spec.behavior as a dict).
       Azure: Microsoft.Insights/autoscalesettings (resource = setting name; profiles[].capacity min/max,
-      rules[] metricTrigger CpuPercentage: scale-out threshold -> target, scale-in threshold, timeWindow ISO
-      8601 -> window_s).
+      rules[] metricTrigger CpuPercentage: scale-out threshold -> target, scale-in threshold, the scale-out
+      rule's timeWindow ISO 8601 -> window_s; both rules' details in behavior.scaleOut / behavior.scaleIn).
+      Implemented in providers/aws/scaling.py, providers/azure/autoscale.py, providers/kubernetes/scaling.py.
   ``scaling_status(resource) -> list[ScalingStatus]`` (optional, for the live watch of a cloud scaler):
       ECS desiredCount/runningCount, HPA status.currentReplicas/desiredReplicas and currentMetrics cpu,
-      Azure the App Service plan's current instance count and CpuPercentage.
+      Azure the App Service plan's current instance count (sku.capacity) and CpuPercentage (None where Azure
+      Monitor metrics cannot be read, as in the lab). Read afresh on every call, never from the run's cache.
 """
 
 from __future__ import annotations
