@@ -10,11 +10,14 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import queue
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +33,32 @@ class LabError(Exception):
 def _die_with_parent() -> None:
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class _Spawner:
+    """One long-lived thread that starts every attached process.
+
+    PDEATHSIG fires when the *thread* that forked the child exits, not the process. Servers started from a
+    short-lived thread (a pool starting components side by side) would be killed when that thread ends; this
+    thread lives until the Python process exits, which is exactly when the servers must go too.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue[tuple[Callable[[], object], Future]] = queue.Queue()
+        threading.Thread(target=self._serve, name="golive-lab-spawner", daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            job, done = self._jobs.get()
+            try:
+                done.set_result(job())
+            except BaseException as exc:  # noqa: BLE001 (handed to the caller)
+                done.set_exception(exc)
+
+    def run(self, job: Callable[[], object]) -> object:
+        done: Future = Future()
+        self._jobs.put((job, done))
+        return done.result()
 
 
 def free_port(kind: int = socket.SOCK_STREAM) -> int:
@@ -72,6 +101,7 @@ class LabRuntime:
     state_dir: Path
     detach: bool = False  # True for `golive lab up`: processes outlive this Python process
     procs: dict[str, Proc] = field(default_factory=dict)
+    _spawner: _Spawner = field(default_factory=_Spawner, repr=False)
 
     def __post_init__(self) -> None:
         self.state_dir = Path(self.state_dir).resolve()
@@ -115,11 +145,14 @@ class LabRuntime:
         if name in self.procs or self.pid_alive(name):
             raise LabError(f"lab process {name!r} is already running under {self.state_dir}; run `golive lab down`")
         log = self.state_dir / "logs" / f"{name}.log"
-        with log.open("ab") as out:
-            popen = subprocess.Popen(
-                argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=cwd,
-                env={**os.environ, **(env or {})}, start_new_session=True,
-                preexec_fn=None if self.detach else _die_with_parent)
+        def start() -> subprocess.Popen[bytes]:
+            with log.open("ab") as out:
+                return subprocess.Popen(
+                    argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=cwd,
+                    env={**os.environ, **(env or {})}, start_new_session=True,
+                    preexec_fn=None if self.detach else _die_with_parent)
+
+        popen = start() if self.detach else self._spawner.run(start)
         proc = Proc(name, popen, log)
         self.procs[name] = proc
         (self.state_dir / "pids" / f"{name}.pid").write_text(
