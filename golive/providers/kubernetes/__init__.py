@@ -37,7 +37,8 @@ _PROVIDED: dict[str, Callable[..., Any]] = {}
 
 def provides(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Make ``fn(kube, ...)`` a method of KubernetesProvider (a record read for ``providers.gather``)."""
-    if fn.__name__ in _PROVIDED and _PROVIDED[fn.__name__] is not fn:
+    known = _PROVIDED.get(fn.__name__)
+    if known is not None and known.__module__ != fn.__module__:  # a re-imported module replaces its own
         raise ValueError(f"two Kubernetes area modules provide {fn.__name__}: {_PROVIDED[fn.__name__].__module__} "
                          f"and {fn.__module__}")
     _PROVIDED[fn.__name__] = fn
