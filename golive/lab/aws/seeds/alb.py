@@ -1,15 +1,19 @@
 """ALB: in the three public subnets, HTTPS with ELBSecurityPolicy-TLS13-1-3-2021-06 (TLS 1.3 only) and an
-HTTP listener that redirects to HTTPS. Facts: alb_arn, alb_dns, alb_dimension, tg_server_arn, tg_client_arn,
-certificate_arn.
+HTTP listener that redirects to HTTPS. Broken: ``alb-tls13-1-2`` (a TLS13 policy that still allows TLS 1.2:
+the name is not the answer, the policy's SslProtocols are). Facts: alb_arn, alb_dns, alb_dimension,
+tg_server_arn, tg_client_arn, certificate_arn.
 """
 
 from __future__ import annotations
 
 from golive.lab.aws.seeds import PREFIX, Seeding
 
-VARIANTS: dict[str, str] = {}
+VARIANTS: dict[str, str] = {
+    "alb-tls13-1-2": "ALB HTTPS listener uses ELBSecurityPolicy-TLS13-1-2-2021-06 (SslProtocols TLSv1.2, TLSv1.3)",
+}
 
 TLS13_ONLY = "ELBSecurityPolicy-TLS13-1-3-2021-06"
+TLS13_ALSO_12 = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 
 def seed(lab: Seeding) -> None:
@@ -26,7 +30,8 @@ def seed(lab: Seeding) -> None:
             TargetType="ip", HealthCheckPath="/health" if name == "server" else "/client/health",
             HealthCheckIntervalSeconds=30, HealthyThresholdCount=2, UnhealthyThresholdCount=3,
         )["TargetGroups"][0]["TargetGroupArn"]
-    elb.create_listener(LoadBalancerArn=alb["LoadBalancerArn"], Protocol="HTTPS", Port=443, SslPolicy=TLS13_ONLY,
+    elb.create_listener(LoadBalancerArn=alb["LoadBalancerArn"], Protocol="HTTPS", Port=443,
+                        SslPolicy=TLS13_ALSO_12 if lab.broken(VARIANTS) else TLS13_ONLY,
                         Certificates=[{"CertificateArn": cert["CertificateArn"]}],
                         DefaultActions=[{"Type": "forward", "TargetGroupArn": groups["server"]}])
     elb.create_listener(LoadBalancerArn=alb["LoadBalancerArn"], Protocol="HTTP", Port=80, DefaultActions=[

@@ -1,0 +1,26 @@
+"""A profile's ``providers`` block for a started lab emulator (AWS, Azure, Kubernetes), with short timeouts and
+no retries, so a self-test that points one at a closed port fails closed quickly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from golive.lab.components.aws import profile_block
+
+
+def aws(started: Any, **over: Any) -> dict[str, Any]:
+    return {"aws": {**profile_block(started), "max_attempts": 1, "timeout_s": 5, **over}}
+
+
+def azure(started: Any, **over: Any) -> dict[str, Any]:
+    e = started.endpoints
+    return {"azure": {"subscription_id": e["subscription_id"], "resource_group": e["resource_group"],
+                      "base_url": e["arm"], "ca_bundle": e["ca_bundle"], "lab_token": True, "max_retries": 0,
+                      "timeout_s": 5, **over}}
+
+
+def kubernetes(started: Any, namespaces: tuple[str, ...] = ("social-platform-production", "production"),
+               **over: Any) -> dict[str, Any]:
+    e = started.endpoints
+    return {"kubernetes": {"kubeconfig": e["kubeconfig"], "context": e["context"], "namespaces": list(namespaces),
+                           "max_attempts": 1, **over}}
