@@ -112,7 +112,8 @@ def test_an_interrupted_gate_leaves_no_process(tmp_path, sig):
     pids = _wait_for_lab(state)
     gate.send_signal(sig)
     gate.communicate(timeout=120)
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 45  # generous: a loaded CI machine shuts Python servers down slowly
     while time.monotonic() < deadline and any(_alive(p) for p in pids):
-        time.sleep(0.1)
-    assert not [p for p in pids if _alive(p)]
+        time.sleep(0.2)
+    survivors = {p: Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ")[:120] for p in pids if _alive(p)}
+    assert not survivors

@@ -11,6 +11,7 @@ import ctypes
 import json
 import os
 import queue
+import random
 import signal
 import socket
 import subprocess
@@ -62,9 +63,14 @@ class _Spawner:
 
 
 def free_port(kind: int = socket.SOCK_STREAM) -> int:
-    with socket.socket(socket.AF_INET, kind) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port nothing listens on, from 20000-31999: below the kernel's ephemeral range (32768-60999), so the
+    client sockets of a busy test run cannot take it between this check and the server's bind."""
+    for _ in range(200):
+        port = random.randrange(20000, 32000)
+        if not port_in_use(port, kind) and not port_in_use(port, socket.SOCK_DGRAM if kind == socket.SOCK_STREAM
+                                                            else socket.SOCK_STREAM):
+            return port
+    raise LabError("no free lab port in 20000-31999")
 
 
 def port_in_use(port: int, kind: int = socket.SOCK_STREAM) -> bool:

@@ -2,7 +2,7 @@
 
 Runbook 000's configuration on lab ports: REST-API credentials (use-auth-secret with a secret generated once per
 lab state directory, ``<state>/turn-secret``), UDP+TCP on the listening port, TLS on the TLS port (certificate
-from the lab CA), relay range 49152-49200 (inside 49152-65535), no-cli, fingerprint, denied-peer-ip for the
+from the lab CA), relay range 61000-61200 (inside 49152-65535, above Linux's ephemeral ports so no client socket takes them), no-cli, fingerprint, denied-peer-ip for the
 private ranges. Lab only: ``allow-loopback-peers``, because the check's peer socket is on 127.0.0.1 and coturn
 refuses loopback peers by default. Each broken variant changes one thing, named by the variant.
 
@@ -34,14 +34,14 @@ class CoturnVariant:
     """Everything a variant may change about the server."""
 
     auth: str = "secret"  # secret | none | static-user
-    relay: tuple[int, int] = (49152, 49200)
+    relay: tuple[int, int] = (61000, 61200)
     tls: bool = True
     legacy_tls: bool = False  # accept TLS 1.0/1.1 (no no-tlsv1*, cipher list at security level 0)
     denied: tuple[str, ...] = field(default=PRIVATE_RANGES)
 
 
 VARIANTS: dict[str, tuple[str, CoturnVariant]] = {
-    "compliant": ("use-auth-secret, UDP/TCP/TLS, relay 49152-49200, private peers denied", CoturnVariant()),
+    "compliant": ("use-auth-secret, UDP/TCP/TLS, relay 61000-61200, private peers denied", CoturnVariant()),
     "no-auth": ("no-auth: anyone allocates without credentials", CoturnVariant(auth="none")),
     "static-user": ("lt-cred-mech with a static user= instead of use-auth-secret", CoturnVariant(auth="static-user")),
     "relay-outside": ("relay range 40000-40100, outside 49152-65535", CoturnVariant(relay=(40000, 40100))),
