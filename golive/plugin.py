@@ -94,6 +94,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[PROFILE_KEY] = loaded
     config.stash[SUMMARY_KEY] = RunSummary(profile=loaded.profile.name, change_ticket=ticket,
                                            waivers=[w.model_dump(mode="json") for w in loaded.profile.waivers])
+    if not _is_worker(config):
+        config.pluginmanager.register(_Summariser(config.stash[SUMMARY_KEY]), "golive-summariser")
     if _is_worker(config):
         config.stash[CACHE_DIR_KEY] = Path(config.workerinput["golive_cache"])
     else:
@@ -272,11 +274,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             exc.args = tuple(redactor.text(a) if isinstance(a, str) else a for a in exc.args)
     outcome = yield
     report = outcome.get_result()
-    summary = config.stash.get(SUMMARY_KEY, None)
-    checklist = _item_of(item)
-    if summary is not None and checklist is not None:
+    if config.stash.get(PROFILE_KEY, None) is not None and _item_of(item) is not None:
         blind = call.excinfo is not None and not call.excinfo.errisinstance(AssertionError)
-        summary.record(checklist.id, item.nodeid, _outcome(report, blind), _message(report))
+        verdict = _outcome(report, blind)
+        if verdict is not None:  # travels with the report, so the xdist controller sees it too
+            report.user_properties.append(("golive_outcome", verdict))
+
+
+class _Summariser:
+    """Collects the verdicts where the run is summarised: in-process, or on the xdist controller."""
+
+    def __init__(self, summary: RunSummary):
+        self.summary = summary
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        checklist = _item_of(report.nodeid)
+        verdict = dict(report.user_properties).get("golive_outcome")
+        if checklist is not None and verdict is not None:
+            self.summary.record(checklist.id, report.nodeid, verdict, _message(report))
 
 
 @pytest.hookimpl(hookwrapper=True, trylast=True, specname="pytest_runtest_makereport")

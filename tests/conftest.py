@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import httpcore  # noqa: F401  (imported before pytester's in-process runs, so httpx maps its errors)
 import matplotlib
 
@@ -21,6 +23,23 @@ def lab_rt(tmp_path_factory: pytest.TempPathFactory):
     rt = LabRuntime(tmp_path_factory.mktemp("lab"))
     yield rt
     rt.stop_all()
+
+
+@contextlib.contextmanager
+def shared_lab_at(state):
+    """The `local` profile's lab on its fixed ports under ``state`` (GOLIVE_LAB_DIR), stopped afterwards.
+    Modules using it belong to the xdist group "shared-lab-ports"."""
+    from golive.lab import shared
+
+    patch = pytest.MonkeyPatch()
+    patch.setenv("GOLIVE_LAB_DIR", str(state))
+    rt = LabRuntime(state)
+    shared.up(rt)
+    try:
+        yield state
+    finally:
+        shared.down(rt)
+        patch.undo()
 
 
 @pytest.fixture(scope="session")

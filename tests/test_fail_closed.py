@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 import yaml
 
+from conftest import shared_lab_at
 from gate import ROOT, run_gate
-from golive.lab import shared
-from golive.lab.runtime import LabRuntime, free_port
+from golive.lab.runtime import free_port
 from golive.profile.load import load_profile
 from golive.profile.model import _ALIASES
 from golive.registry import ITEMS, Item
@@ -34,14 +34,8 @@ SECTION_BY_ID = {alias: kind for kind, alias in _ALIASES.items()}
 @pytest.fixture(scope="module")
 def shared_lab(tmp_path_factory):
     """The `local` profile's lab, started once for the matrix on its fixed ports."""
-    state = tmp_path_factory.mktemp("matrix-lab")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("GOLIVE_LAB_DIR", str(state))
-    rt = LabRuntime(state)
-    shared.up(rt)
-    yield state
-    shared.down(rt)
-    patch.undo()
+    with shared_lab_at(tmp_path_factory.mktemp("matrix-lab")) as state:
+        yield state
 
 
 @pytest.fixture(scope="module")

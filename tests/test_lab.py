@@ -117,3 +117,17 @@ def test_an_interrupted_gate_leaves_no_process(tmp_path, sig):
         time.sleep(0.2)
     survivors = {p: Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ")[:120] for p in pids if _alive(p)}
     assert not survivors
+
+
+@pytest.mark.xdist_group("shared-lab-ports")
+def test_gate_with_a_lab_port_taken_stops_with_one_message(tmp_path):
+    with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        taken.bind(("127.0.0.1", NGINX.lab_ports["https"]))
+        taken.listen()
+        gate = _gate(tmp_path / "lab", tmp_path)
+        out, _ = gate.communicate(timeout=300)
+    assert gate.returncode == 4, out
+    assert "could not start the embedded lab: lab port 18443 (nginx https) is already in use" in out
+    assert "Traceback" not in out
+    assert not _pids(tmp_path / "lab")  # whatever had started was stopped again
