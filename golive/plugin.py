@@ -87,6 +87,7 @@ def pytest_configure(config: pytest.Config) -> None:
                 "golive repository and write the option with '=': --profile=PATH (pytest sees a separate path "
                 "argument before golive's options are known)")
         return
+    _check_mark_expression(config)
     try:
         loaded = load_profile(config.getoption("--profile"))
     except ProfileError as exc:
@@ -106,6 +107,16 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.clean_alluredir = True
     if getattr(config.option, "xmlpath", None) is None:
         config.option.xmlpath = str(ROOT / "reports" / "junit.xml")
+
+
+def _check_mark_expression(config: pytest.Config) -> None:
+    """A misspelt marker (`-m produciton`) would select nothing and look like a quiet run: refuse it."""
+    expression = config.option.markexpr or ""
+    known = {line.split(":", 1)[0].split("(", 1)[0].strip() for line in config.getini("markers")}
+    for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expression):
+        if name not in {"and", "or", "not"} and name not in known:
+            raise pytest.UsageError(f"-m {expression!r}: unknown marker {name!r}; golive's markers are "
+                                    f"production, nightly, load and one per item ({', '.join(i.marker for i in ITEMS)})")
 
 
 def _is_worker(config: pytest.Config) -> bool:

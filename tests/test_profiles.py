@@ -109,6 +109,7 @@ def test_gate_exits_non_zero_with_one_message_and_no_traceback(tmp_path, case):
     (("--profile", "nope"), "no profile named 'nope'"),
     (("--frobnicate",), "unrecognized arguments: --frobnicate"),
     (("--profile", "/etc/hostname"), "write the option with '=': --profile=PATH"),
+    (("-m", "produciton"), "unknown marker 'produciton'"),
 ])
 def test_bad_options_exit_non_zero_with_a_clear_message(tmp_path, args, expected):
     done = _pytest(f"--alluredir={tmp_path / 'a'}", *args)
