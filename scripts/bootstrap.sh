@@ -24,6 +24,9 @@ for svc in nginx coturn; do
   fi
 done
 
+# pip's find-links notices on some machines are noise; errors still fail the pipeline (pipefail).
+quiet() { "$@" 2>&1 | { grep -v "^WARNING: Location" || true; }; }
+
 stamp=.venv/.golive-installed
 want=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -x .venv/bin/python ]; then
@@ -31,8 +34,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "bootstrap: installing pinned Python dependencies into .venv"
-  .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
-  .venv/bin/pip install -q --disable-pip-version-check --no-deps -e .
+  quiet .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
+  quiet .venv/bin/pip install -q --disable-pip-version-check --no-deps -e .
   echo "$want" > "$stamp"
 fi
 
