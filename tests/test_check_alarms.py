@@ -5,10 +5,10 @@ broken variant; API errors are could-not-observe."""
 from __future__ import annotations
 
 import pytest
-from monitoring_profiles import PROVIDERS, profile, section
 
 from gate import run_gate
 from golive.lab.runtime import free_port
+from monitoring_profiles import PROVIDERS, profile, section
 
 COMPONENT = {"aws": "aws", "azure": "azure", "kubernetes": "kubernetes"}
 

@@ -4,12 +4,12 @@ Analytics workspace keep logs 30 days; 7 days and never-expire fail, naming the 
 from __future__ import annotations
 
 import pytest
-from monitoring_profiles import PROVIDERS, profile, section
 
 from gate import run_gate
 from golive import monitoring
 from golive.profile.items.log_retention import LogRetentionSection
 from golive.providers.records_monitoring import LogRetention
+from monitoring_profiles import PROVIDERS, profile, section
 
 AWS_ONLY = {"workspaces": []}
 AZURE_ONLY = {"log_groups": [], "log_group_prefixes": []}

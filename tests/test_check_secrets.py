@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from monitoring_profiles import PROVIDERS, profile, section
 
 from gate import run_gate
 from golive import monitoring
 from golive.profile.items.secrets import KeyVaultExpectation, SecretsSection
 from golive.providers.records_monitoring import SecretRotation, VaultProtection
+from monitoring_profiles import PROVIDERS, profile, section
 
 AWS_ONLY = {"key_vaults": []}
 AZURE_ONLY = {"secrets": [], "secret_prefixes": [], "kms_keys": []}

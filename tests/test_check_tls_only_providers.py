@@ -16,12 +16,12 @@ import azure.mgmt.postgresqlflexibleservers  # noqa: F401
 import azure.mgmt.redis  # noqa: F401
 import azure.mgmt.web  # noqa: F401
 import kubernetes.client  # noqa: F401  (loaded once, not again in every in-process run)
-import lab_providers
 import pytest
 import requests  # noqa: F401
 import sslyze  # noqa: F401
 import yaml
 
+import lab_providers
 from gate import ROOT, profile_dict, run_gate
 from golive.lab.runtime import free_port
 from golive.probes import tls_policy
