@@ -1,13 +1,17 @@
 """CDN: each static asset the profile lists is served from the CDN cache on the second request
-(X-Cache: Hit..., Age present) with the cache policy the profile names (Cache-Control max-age).
+(X-Cache: Hit..., Age present) with the cache policy the profile names (Cache-Control max-age); where the profile
+asks (``configured``), the declared cache behaviors of the named CloudFront distributions / Front Door endpoints
+cache every static path.
 
 Runbook 000 lines 595-601: curl -I https://cdn.silenttalk.com/static/js/main.js -> X-Cache: Hit from
 cloudfront (or Azure CDN), Age: > 0 (cached).
 """
 
-from golive.probes import cdn
+import pytest
+
+from golive.probes import cdn, cdn_policy
 from golive.probes.http import client
-from golive.verdict import require
+from golive.verdict import CouldNotObserve, require
 
 
 def test_static_assets_come_from_the_cdn_cache(section, profile, evidence):
@@ -23,3 +27,28 @@ def test_static_assets_come_from_the_cdn_cache(section, profile, evidence):
         + "\n".join(f"  {k}: {v}" for k, v in f.headers) for o in seen for f in o.fetches))
     evidence.json("assets observed", seen)
     require(problems, f"{len(problems)} CDN caching problem(s) on profile {profile.name}")
+
+
+def test_configured_cache_policies_cache_the_static_paths(section, profile, providers, evidence):
+    wanted = section.configured
+    if wanted is None:
+        pytest.skip(f"configured cache policies not applicable on {profile.name}: CDN.configured is not set "
+                    f"(the live cache hits are checked)")
+    policies = providers.gather("cdn_cache_policies")
+    evidence.json("declared cache policies", policies)
+    problems, missing = [], []
+    for name in wanted.distributions:
+        mine = cdn_policy.of_distribution(policies, name)
+        if not mine:
+            missing.append(name)
+            continue
+        problems += cdn_policy.problems(mine, name, wanted.static_paths, wanted.min_default_ttl_s,
+                                        wanted.require_compression)
+    if missing:
+        seen = sorted({f"{p.distribution} ({', '.join(p.hosts)})" for p in policies}) or ["none"]
+        also = f"; on the distributions read: {'; '.join(problems)}" if problems else ""
+        raise CouldNotObserve(f"CDN distribution(s) {', '.join(missing)}",
+                              f"no configured provider returned a cache policy for it (providers' "
+                              f"cdn_cache_policies(): CloudFront, Front Door); read: {'; '.join(seen)}{also}")
+    require(problems, f"declared CDN cache policies on profile {profile.name} (static paths "
+                      f"{', '.join(wanted.static_paths)})")

@@ -11,6 +11,8 @@ unchanged (same URLs, same JSON shapes as AWS):
   ``PreferredCacheClusterAZs`` zone (moto 5.2.5 creates one member only);
 - RDS: ``SecondaryAvailabilityZone`` of a Multi-AZ instance (a zone of its subnet group other than the primary's);
 - WAFv2: ``ListResourcesForWebACL`` (moto 5.2.5 records associations but has no call to list them);
+- CloudFront: ``GetCachePolicy`` of AWS's managed cache policies (moto 5.2.5 has no cache policies; their ids and
+  TTLs are the same in every account, as AWS documents them), served in CloudFront's REST-XML shape;
 - a lab-only route ``POST /golive-lab/backup-jobs`` that records a finished job (and its recovery point when
   COMPLETED) with a chosen time and state; AWS has no API for that, the seeds need it for "30 h old"/"failed".
 """
@@ -26,6 +28,7 @@ from urllib.parse import unquote
 
 ACCOUNT_KEY = re.compile(r"^AKIALAB0(\d{12})$")
 LAB_ROUTE = "/golive-lab/backup-jobs"
+CACHE_POLICY_ROUTE = re.compile(r"^/2020-05-31/cache-policy/([^/]+)$")
 
 
 def access_key_for(account_id: str) -> str:
@@ -261,6 +264,44 @@ def _patch_wafv2() -> None:
     WAFV2Response.list_resources_for_web_acl = list_resources_for_web_acl
 
 
+# --- CloudFront managed cache policies -------------------------------------------------------------------
+#: id -> (name, comment, MinTTL, DefaultTTL, MaxTTL, gzip/brotli in the cache key); AWS's managed policies
+MANAGED_CACHE_POLICIES: dict[str, tuple[str, str, int, int, int, bool]] = {
+    "658327ea-f89d-4fab-a63d-7e88639e58f6": ("Managed-CachingOptimized", "Default policy when CF compression is "
+                                             "enabled", 1, 86400, 31536000, True),
+    "4135ea2d-6df8-44a3-9df3-4b5a84be39ad": ("Managed-CachingDisabled", "Policy with caching disabled", 0, 0, 0,
+                                             False),
+    "b2884449-e4de-46a7-ac36-70bc7f1ddd6d": ("Managed-CachingOptimizedForUncompressedObjects", "Default policy "
+                                             "when compression is disabled", 1, 86400, 31536000, False),
+    "83da9c7e-98b4-4e11-a168-04f0df8e2c65": ("Managed-UseOriginCacheControlHeaders", "Policy for origins that "
+                                             "return Cache-Control headers", 0, 0, 31536000, True),
+}
+_CF_NS = "http://cloudfront.amazonaws.com/doc/2020-05-31/"
+
+
+def cache_policy_response(policy_id: str) -> tuple[str, list[tuple[str, str]], str]:
+    """``GET /2020-05-31/cache-policy/<id>`` as CloudFront answers it: (status, headers, XML body)."""
+    known = MANAGED_CACHE_POLICIES.get(policy_id)
+    if known is None:
+        body = (f'<?xml version="1.0"?><ErrorResponse xmlns="{_CF_NS}"><Error><Type>Sender</Type>'
+                f"<Code>NoSuchCachePolicy</Code><Message>The cache policy does not exist.</Message></Error>"
+                f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>")
+        return "404 Not Found", [("Content-Type", "text/xml")], body
+    name, comment, low, default, high, encodings = known
+    flag = "true" if encodings else "false"
+    body = (f'<?xml version="1.0"?><CachePolicy xmlns="{_CF_NS}"><Id>{policy_id}</Id>'
+            f"<LastModifiedTime>2020-08-21T23:46:07.000Z</LastModifiedTime><CachePolicyConfig>"
+            f"<Comment>{comment}</Comment><Name>{name}</Name><DefaultTTL>{default}</DefaultTTL>"
+            f"<MaxTTL>{high}</MaxTTL><MinTTL>{low}</MinTTL><ParametersInCacheKeyAndForwardedToOrigin>"
+            f"<EnableAcceptEncodingGzip>{flag}</EnableAcceptEncodingGzip>"
+            f"<EnableAcceptEncodingBrotli>{flag}</EnableAcceptEncodingBrotli>"
+            f"<HeadersConfig><HeaderBehavior>none</HeaderBehavior></HeadersConfig>"
+            f"<CookiesConfig><CookieBehavior>none</CookieBehavior></CookiesConfig>"
+            f"<QueryStringsConfig><QueryStringBehavior>none</QueryStringBehavior></QueryStringsConfig>"
+            f"</ParametersInCacheKeyAndForwardedToOrigin></CachePolicyConfig></CachePolicy>")
+    return "200 OK", [("Content-Type", "text/xml"), ("ETag", "E23ZP02F085DFQ")], body
+
+
 def record_backup_job(body: dict[str, Any]) -> dict[str, Any]:
     """The lab route: a finished backup job (and its recovery point when COMPLETED) at a chosen time."""
     from moto.backup.models import backup_backends
@@ -300,12 +341,18 @@ def record_backup_job(body: dict[str, Any]) -> dict[str, Any]:
 
 
 class LabRoutes:
-    """WSGI middleware: ``POST /golive-lab/backup-jobs`` for the seeds; everything else goes to moto."""
+    """WSGI middleware: ``POST /golive-lab/backup-jobs`` for the seeds, ``GET`` of a CloudFront managed cache
+    policy; everything else goes to moto."""
 
     def __init__(self, app: Any):
         self.app = app
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        policy = CACHE_POLICY_ROUTE.match(environ.get("PATH_INFO") or "")
+        if policy and environ.get("REQUEST_METHOD") == "GET":
+            status, headers, text = cache_policy_response(unquote(policy.group(1)))
+            start_response(status, headers)
+            return [text.encode()]
         if environ.get("PATH_INFO") != LAB_ROUTE:
             return self.app(environ, start_response)
         try:

@@ -1,4 +1,5 @@
-"""Profile section of CDN: static assets that must come from the CDN cache, and the cache policy."""
+"""Profile section of CDN: static assets that must come from the CDN cache, the cache policy, and (``configured``)
+the distributions whose declared cache behaviors are read through the providers."""
 
 from __future__ import annotations
 
@@ -10,6 +11,19 @@ from golive.profile.base import Section
 class CdnAsset(Section):
     name: str = Field(min_length=1)
     url: HttpUrl
+
+
+class CdnConfigured(Section):
+    distributions: list[str] = Field(min_length=1, max_length=32,
+                                     description="distributions to read: a CloudFront id or alias, a Front Door "
+                                                 "endpoint name or custom domain (each must be found: no provider "
+                                                 "returning it is could-not-observe)")
+    static_paths: list[str] = Field(default_factory=lambda: ["/static/*"], min_length=1, max_length=32,
+                                    description="runbook 000 lines 595-601: static assets are cached; the behavior "
+                                                "or route serving each of these paths must cache")
+    min_default_ttl_s: int = Field(default=86400, ge=0, description="declared default TTL at least this (where the "
+                                   "platform declares one; CloudFront's managed CachingOptimized: 86400)")
+    require_compression: bool = Field(default=False, description="the behavior/route must also compress")
 
 
 class CdnSection(Section):
@@ -24,3 +38,5 @@ class CdnSection(Section):
     min_max_age_s: int | None = Field(default=None, ge=0, description="cache policy: Cache-Control max-age "
                                       "(or s-maxage) at least this many seconds; None: not checked")
     timeout_s: float = Field(default=5.0, gt=0, le=30)
+    configured: CdnConfigured | None = Field(default=None, description="also read the declared cache policies "
+                                             "(CloudFront cache behaviors, Front Door routes) through the providers")

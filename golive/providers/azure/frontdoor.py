@@ -22,3 +22,18 @@ def security_policies(az: Any, profile: str) -> list[dict]:
 
 def waf_policies(az: Any) -> list[dict]:
     return az.read("frontdoor", "Front Door WAF policies", lambda c: c.policies.list(az.resource_group))
+
+
+def endpoints(az: Any, profile: str) -> list[dict]:
+    return az.read("cdn", f"endpoints of Front Door profile {profile}",
+                   lambda c: c.afd_endpoints.list_by_profile(az.resource_group, profile))
+
+
+def routes(az: Any, profile: str, endpoint: str) -> list[dict]:
+    return az.read("cdn", f"routes of Front Door endpoint {profile}/{endpoint}",
+                   lambda c: c.routes.list_by_endpoint(az.resource_group, profile, endpoint))
+
+
+def rules(az: Any, profile: str, rule_set: str) -> list[dict]:
+    return az.read("cdn", f"rules of Front Door rule set {profile}/{rule_set}",
+                   lambda c: c.rules.list_by_rule_set(az.resource_group, profile, rule_set))

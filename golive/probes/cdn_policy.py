@@ -1,0 +1,63 @@
+"""CDN, configured half: the declared cache policy of each static path of each named distribution.
+
+Pure functions over CdnCachePolicy records (golive/providers/records_cdn.py) and the profile's
+``CDN.configured`` (golive/profile/items/cdn.py); no network, no SDK.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from golive.providers.records_cdn import CdnCachePolicy
+
+RUNBOOK = "runbook 000 (lines 595-601) expects static assets cached"
+
+
+def sample_path(static_path: str) -> str:
+    """A concrete path the profile's pattern stands for ("/static/*" -> "/static/golive-sample.js")."""
+    path = static_path if static_path.startswith("/") else f"/{static_path}"
+    return path.replace("*", "golive-sample.js").replace("?", "x")
+
+
+def of_distribution(policies: Sequence[CdnCachePolicy], name: str) -> list[CdnCachePolicy]:
+    """The records of the distribution the profile names (by id, id's last segment or host), in provider order."""
+    key = name.lower().rstrip(".")
+    return [p for p in policies if key in p.names()]
+
+
+def serving(policies: Sequence[CdnCachePolicy], static_path: str) -> CdnCachePolicy | None:
+    """The record that serves ``static_path``: the first whose pattern matches (providers return them in the
+    order the CDN picks them)."""
+    path = sample_path(static_path)
+    return next((p for p in policies if p.serves(path)), None)
+
+
+def _said(policy: CdnCachePolicy) -> str:
+    return ", ".join(f"{k}={v}" for k, v in policy.declared.items())
+
+
+def problems(policies: Sequence[CdnCachePolicy], distribution: str, static_paths: Sequence[str],
+             min_default_ttl_s: int, require_compression: bool = False) -> list[str]:
+    """Every static path of ``distribution`` whose serving behavior does not cache as the profile asks.
+    ``policies``: that distribution's records (of_distribution); each problem names distribution, path, field."""
+    found: list[str] = []
+    for static_path in static_paths:
+        policy = serving(policies, static_path)
+        if policy is None:
+            dists = ", ".join(sorted({p.distribution for p in policies}))
+            found.append(f"{dists} path {static_path}: no cache behavior or route serves it "
+                         f"(patterns: {', '.join(p.path_pattern for p in policies)}); {RUNBOOK}")
+            continue
+        where = f"{policy.distribution} path {static_path} (served by pattern {policy.path_pattern}; {_said(policy)})"
+        if not policy.caching_enabled:
+            found.append(f"{where}: caching_enabled is false; {RUNBOOK}")
+            continue
+        if policy.default_ttl_s is not None and policy.default_ttl_s < min_default_ttl_s:
+            found.append(f"{where}: default_ttl_s is {policy.default_ttl_s} s; the profile requires >= "
+                         f"{min_default_ttl_s} s")
+        if policy.max_ttl_s is not None and policy.max_ttl_s < min_default_ttl_s:
+            found.append(f"{where}: max_ttl_s is {policy.max_ttl_s} s, capping every TTL below the profile's "
+                         f"{min_default_ttl_s} s")
+        if require_compression and policy.compress is not True:
+            found.append(f"{where}: compress is {policy.compress}; the profile requires compression")
+    return found
