@@ -31,6 +31,7 @@ PROFILE_KEY = pytest.StashKey[LoadedProfile]()
 SUMMARY_KEY = pytest.StashKey[RunSummary]()
 LAB_KEY = pytest.StashKey[object]()
 CACHE_DIR_KEY = pytest.StashKey[Path]()
+REDACTOR_KEY = pytest.StashKey[Redactor]()
 TICKET = re.compile(r"^([A-Z][A-Z0-9]+-\d+|CHG\d+|https?://[^\s]+)$")
 
 CATEGORIES = [
@@ -234,12 +235,18 @@ def _secret_refs(node: object) -> list[SecretRef]:
 
 
 def _redactor(config: pytest.Config) -> Redactor:
+    """The run's redactor, built once on first use (after the lab has written its secrets), then shared by
+    the fixture, every report and the Allure extras instead of re-reading the environment and secret files."""
+    built = config.stash.get(REDACTOR_KEY, None)
+    if built is not None:
+        return built
     loaded = config.stash.get(PROFILE_KEY, None)
     secrets: list[str] = [v for k, v in os.environ.items() if SECRET_KEY.search(k)]
     if loaded is not None:
         secrets += secret_values_in(loaded.raw)
         secrets += [v for ref in _secret_refs(loaded.profile) if (v := ref.value())]
-    return Redactor(secrets)
+    config.stash[REDACTOR_KEY] = Redactor(secrets)
+    return config.stash[REDACTOR_KEY]
 
 
 def _item_of(node: pytest.Item | str) -> Item | None:
