@@ -1,5 +1,6 @@
 """WAF-429's configuration test proven both ways through the real Azure and Kubernetes providers against the
-lab's emulators: Front Door WAF policy linked by a security policy (ARM emulator), ingress-nginx rate-limit
+lab's emulators: Front Door WAF policy linked by a security policy, classic Front Door WAF policy linked by its
+frontendEndpointLinks (ARM emulator), ingress-nginx rate-limit
 annotations (Kubernetes emulator). Passes when compliant, fails naming the field on each broken variant,
 could-not-observe when the API does not answer. AWS: tests/test_check_waf_429_providers.py."""
 
@@ -18,6 +19,7 @@ from waf_gate import ITEM, configuration_gate, fails_naming
 
 AZURE = {"protects": "api.silenttalk.example", "acl": "silenttalkwafpolicy",
          "managed_groups": ["Microsoft_DefaultRuleSet", "Microsoft_BotManagerRuleSet"]}
+CLASSIC = {"protects": "classic.silenttalk.example", "acl": "silenttalkclassicwaf", "managed_groups": ["DefaultRuleSet"]}
 KUBE = {"protects": "social-platform-production/social-platform", "managed_groups": ["OWASP-CRS"],
         "rules": [{"name": "general", "limit": 400, "window_s": 60}]}  # 2000 / 5 min as ingress-nginx says it
 
@@ -52,6 +54,19 @@ def test_azure_compliant_passes(pytester, lab):
 ])
 def test_azure_broken_variants_fail_naming_the_field(pytester, lab, variant, field, reason):
     fails_naming(configuration_gate(pytester, AZURE, _azure(lab("azure", variant))), field, reason)
+
+
+def test_azure_classic_front_door_waf_passes(pytester, lab):
+    """Classic Front Door: the policy's association lives in its own frontendEndpointLinks."""
+    result = configuration_gate(pytester, CLASSIC, _azure(lab("azure")))
+    assert result.verdict(ITEM) == "passed", result.output
+    assert "silenttalk-classic-api" in result.attachments()
+
+
+def test_azure_classic_front_door_waf_detection_403_fails_naming_both(pytester, lab):
+    result = configuration_gate(pytester, CLASSIC, _azure(lab("azure", "classic-waf-detection-403")))
+    fails_naming(result, "mode", "silenttalkclassicwaf is in Detection mode: rules only log")
+    fails_naming(result, "response_code", "Block answers 403; runbook 000 expects 429")
 
 
 def test_azure_unreachable_is_could_not_observe(pytester, lab):

@@ -1,5 +1,5 @@
 """Front Door: AFD profiles, their custom domains (TLS settings) and security policies (azure-mgmt-cdn), and the
-Front Door WAF policies (azure-mgmt-frontdoor)."""
+Front Door WAF policies and classic Front Doors (azure-mgmt-frontdoor)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,11 @@ def security_policies(az: Any, profile: str) -> list[dict]:
 
 def waf_policies(az: Any) -> list[dict]:
     return az.read("frontdoor", "Front Door WAF policies", lambda c: c.policies.list(az.resource_group))
+
+
+def classic_front_doors(az: Any) -> list[dict]:
+    """Front Door (classic) resources (Microsoft.Network/frontDoors) with their frontend endpoints."""
+    return az.read("frontdoor", "Front Doors (classic)", lambda c: c.front_doors.list_by_resource_group(az.resource_group))
 
 
 def endpoints(az: Any, profile: str) -> list[dict]:

@@ -1,9 +1,10 @@
 """WAF-429 on Azure: Front Door WAF policies (linked to Front Door domains/endpoints through security
-policies) and Application Gateway WAF policies (linked to gateways, listeners and path rules).
+policies, or to classic Front Door frontend endpoints through ``frontendEndpointLinks``) and Application Gateway WAF policies (linked to gateways, listeners and path rules).
 
 Reads: ``frontdoor policies.list`` (Microsoft.Network/FrontDoorWebApplicationFirewallPolicies), the AFD profiles'
 ``security_policies``, ``afd_custom_domains`` and ``afd_endpoints`` (azure-mgmt-cdn) to name what a policy
-protects (resource id, name and host name of each domain/endpoint); ``network
+protects (resource id, name and host name of each domain/endpoint); for classic policies ``frontdoor
+front_doors.list_by_resource_group`` (frontend endpoints' ids, names, host names); ``network
 web_application_firewall_policies.list`` (ApplicationGatewayWebApplicationFirewallPolicies) with its
 ``applicationGateways``/``httpListeners``/``pathBasedRules`` associations. The mapping onto WafAcl/RateRule is
 golive/providers/records_waf.py's docstring.
@@ -31,7 +32,10 @@ def front_door_waf_acls(az: Any) -> list[WafAcl]:
     if not policies:
         return []
     protects = _front_door_links(az)
-    return [front_door_policy(p, protects.get(p["id"].lower(), ())) for p in policies]
+    classic = _classic_links(az, policies)
+    return [front_door_policy(p, tuple(dict.fromkeys([*protects.get(p["id"].lower(), ()),
+                                                      *classic.get(p["id"].lower(), ())])))
+            for p in policies]
 
 
 @records("waf_acls")
@@ -53,7 +57,9 @@ def front_door_policy(policy: dict[str, Any], associated_with: tuple[str, ...]) 
                 source="frontdoor FrontDoorWebApplicationFirewallPolicies: policySettings (mode, enabledState, "
                        "customBlockResponseStatusCode), customRules.rules (RateLimitRule: rateLimitThreshold, "
                        "rateLimitDurationInMinutes, groupBy, matchConditions), managedRules; linked through "
-                       "cdn securityPolicies parameters.wafPolicy/associations")
+                       "cdn securityPolicies parameters.wafPolicy/associations (Standard/Premium) or "
+                       "frontendEndpointLinks and frontDoors frontendEndpoints webApplicationFirewallPolicyLink "
+                       "(classic)")
 
 
 def application_gateway_policy(policy: dict[str, Any]) -> WafAcl:
@@ -137,6 +143,33 @@ def _front_door_links(az: Any) -> dict[str, tuple[str, ...]]:
                 for domain in association.get("domains") or []:
                     out.setdefault(waf, []).extend(known.get(domain["id"].lower(), [domain["id"]]))
     return {k: tuple(dict.fromkeys(v for v in names if v)) for k, names in out.items()}
+
+
+def _classic_links(az: Any, policies: list[dict]) -> dict[str, tuple[str, ...]]:
+    """WAF policy id (lower case) -> ids, names and host names of the classic frontend endpoints it protects.
+
+    Classic Front Door links a policy to frontend endpoints: the policy's ``frontendEndpointLinks`` and each
+    endpoint's ``webApplicationFirewallPolicyLink``. The Front Doors are read only when a policy has such links.
+    """
+    out: dict[str, list[str]] = {}
+    for policy in policies:
+        for link in (policy.get("properties") or {}).get("frontendEndpointLinks") or []:
+            if link.get("id"):
+                out.setdefault(policy["id"].lower(), []).append(link["id"])
+    if not out:
+        return {}
+    known: dict[str, list[str]] = {}
+    for front_door in frontdoor.classic_front_doors(az):
+        for endpoint in (front_door.get("properties") or {}).get("frontendEndpoints") or []:
+            props = endpoint.get("properties") or {}
+            known[endpoint["id"].lower()] = [endpoint["id"], endpoint.get("name"), props.get("hostName")]
+            waf = ((props.get("webApplicationFirewallPolicyLink") or {}).get("id") or "").lower()
+            if waf:
+                out.setdefault(waf, []).append(endpoint["id"])
+    return {policy: tuple(dict.fromkeys(name for rid in ids
+                                        for name in known.get(rid.lower(), [rid, rid.rstrip("/").rsplit("/", 1)[-1]])
+                                        if name))
+            for policy, ids in out.items()}
 
 
 def _afd_endpoints(az: Any, profile: str) -> list[dict]:
