@@ -10,7 +10,6 @@ from dataclasses import asdict, is_dataclass
 
 from golive.compare import zones
 from golive.registry import BY_ID
-from golive.verdict import CouldNotObserve, require
 
 
 def _reads(provider) -> dict:
@@ -18,16 +17,21 @@ def _reads(provider) -> dict:
     return asdict(stats) if is_dataclass(stats) else dict(stats)
 
 
-def test_every_tier_spans_three_zones(section, profile, providers, evidence):
-    placements = providers.gather("zone_placements")
+def test_every_tier_spans_three_zones(section, profile, providers, evidence, judge):
+    placements = judge.saw(providers.gather("zone_placements"))
     evidence.json("API reads (calls per run against resources read)",
                   {type(p).__name__: _reads(p) for p in providers.configured()} | {"resources read": len(placements)})
-    if not placements:
-        raise CouldNotObserve("the zone placement of every tier", "no provider returned any resource "
-                              "(zone_placements); check the providers' credentials, region/resource group/"
-                              "namespaces in the profile, and read permissions")
+    if not placements and not judge.blind:
+        judge.blind_to("the zone placement of every tier", "no provider returned any resource (zone_placements); "
+                       "check the providers' credentials, region/resource group/namespaces in the profile, and "
+                       "read permissions")
     evidence.json("resource -> zones", zones.table(placements, section))
+    evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
     asked = [ref.runbook for ref in BY_ID["MULTI-AZ"].runbook]  # the runbooks that ask for three zones
     runbooks = [r for r in profile.runbooks if r in asked] or asked
-    require(zones.problems(placements, section, runbooks),
-            f"tiers not spread over {section.min_zones} zones on profile {profile.name}")
+    judge.find(zones.problems(placements, section, runbooks, all_read=not judge.blind))
+    if judge.blind:  # a listed resource may sit behind the read that failed: unseen, not missing
+        for missing in zones.unfound(placements, section, runbooks):
+            judge.blind_to(missing.split(":", 1)[0], "listed in the profile, not returned by the reads that "
+                                                     "succeeded (it may be behind a blind read)")
+    judge.conclude(f"tiers not spread over {section.min_zones} zones on profile {profile.name}")

@@ -20,15 +20,20 @@ def summary_markdown(summary: dict, waivers: list[dict]) -> str:
     blocking = [i for i, v in items.items() if v["verdict"] in {"non-compliant", "could-not-observe"}]
     lines += [f"Overall: {'NOT READY' if blocking else 'READY'} "
               f"({len(items) - len(blocking)} of {len(items)} items clear)", "",
-              "| item | verdict | detail |", "|---|---|---|"]
+              "| item | verdict | detail | not observed |", "|---|---|---|---|"]
     for item_id, data in items.items():
         detail = next((t["message"] for t in data["tests"] if t["outcome"] == data["verdict"] and t["message"]), "")
-        detail = detail.splitlines()[0].replace("|", "\\|")[:160] if detail else ""
-        lines.append(f"| {item_id} | {VERDICT_WORDS.get(data['verdict'], data['verdict'])} | {detail} |")
+        detail = _cell(detail.splitlines()[0]) if detail else ""
+        blind = _cell("; ".join(data.get("blind_spots", [])))
+        lines.append(f"| {item_id} | {VERDICT_WORDS.get(data['verdict'], data['verdict'])} | {detail} | {blind} |")
     if waivers:
         lines += ["", "## Waivers", "", "| item | ticket | expires | reason |", "|---|---|---|---|"]
         lines += [f"| {w['item']} | {w['ticket']} | {w['expires']} | {w['reason']} |" for w in waivers]
     return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def build(reports: Path, out: Path | None = None) -> Path:

@@ -10,8 +10,9 @@ from typing import Literal
 from golive.registry import BY_ID
 
 Outcome = Literal["passed", "non-compliant", "could-not-observe", "waived", "not-applicable"]
-# The worst outcome of an item's tests is the item's verdict.
-SEVERITY_ORDER: tuple[Outcome, ...] = ("could-not-observe", "non-compliant", "waived", "passed", "not-applicable")
+# The worst outcome of an item's tests is the item's verdict: a breach seen outranks what could not be seen
+# (exit 1, "fix the platform"), whose blind spots are still listed beside it.
+SEVERITY_ORDER: tuple[Outcome, ...] = ("non-compliant", "could-not-observe", "waived", "passed", "not-applicable")
 
 
 @dataclass
@@ -22,28 +23,46 @@ class RunSummary:
     api_calls: int = 0
     audit_failures: list[str] = field(default_factory=list)
     results: dict[str, list[tuple[str, Outcome, str]]] = field(default_factory=dict)
+    blind: dict[str, list[str]] = field(default_factory=dict)
 
-    def record(self, item_id: str, nodeid: str, outcome: Outcome | None, message: str) -> None:
+    def record(self, item_id: str, nodeid: str, outcome: Outcome | None, message: str,
+               blind: list[str] | tuple[str, ...] = ()) -> None:
         if outcome is not None:
             self.results.setdefault(item_id, []).append((nodeid, outcome, message))
+            spots = self.blind.setdefault(item_id, [])
+            spots += [b for b in blind if b not in spots]
 
     def verdict(self, item_id: str) -> Outcome | None:
         outcomes = {o for _, o, _ in self.results.get(item_id, [])}
         return next((o for o in SEVERITY_ORDER if o in outcomes), None)
 
+    def blind_spots(self, item_id: str) -> list[str]:
+        """Every target or read of the item that could not be observed, whatever its verdict."""
+        return list(self.blind.get(item_id, []))
+
+    def first_finding(self, item_id: str) -> str:
+        verdict = self.verdict(item_id)
+        first = next((m for _, o, m in self.results[item_id] if o == verdict and m), "")
+        lines = [line for line in first.splitlines() if line.strip()]
+        if verdict == "non-compliant" and len(lines) > 1 and lines[1].lstrip().startswith("- "):
+            return f"{lines[0]} — {lines[1].strip()[2:]}"  # the headline and the first finding
+        return lines[0] if lines else ""
+
     def lines(self) -> list[str]:
         out = []
         for item_id in sorted(self.results):
             verdict = self.verdict(item_id)
-            first = next((m for _, o, m in self.results[item_id] if o == verdict and m), "")
-            first = first.splitlines()[0][:140] if first else ""
-            out.append(f"{item_id:<14} {verdict:<18} {first}")
+            out.append(f"{item_id:<14} {verdict:<18} {self.first_finding(item_id)[:200]}")
+            spots = self.blind_spots(item_id)
+            if spots and verdict != "could-not-observe":
+                out.append(f"{'':<14} {'':<18} not observed ({len(spots)}): {'; '.join(spots)[:200]}")
         return out
 
     def as_dict(self) -> dict:
         return {"profile": self.profile, "change_ticket": self.change_ticket, "waivers": self.waivers,
                 "api_calls": self.api_calls, "audit_failures": self.audit_failures,
                 "items": {item_id: {"title": BY_ID[item_id].title, "verdict": self.verdict(item_id),
+                                    "blind_spots": self.blind_spots(item_id),
                                     "tests": [{"nodeid": n, "outcome": o, "message": m}
                                               for n, o, m in self.results[item_id]]}
                           for item_id in sorted(self.results)}}

@@ -1,25 +1,94 @@
-"""Verdicts: the one shared way a check says it could not observe, and the wording of non-compliance.
+"""Verdicts: findings (breaches seen) and blind spots (what could not be seen), and how a test concludes.
 
-A check that cannot see its target must never pass. It raises CouldNotObserve, which the plugin
-reports as a failure in the "could not observe" category, naming the target and the cause.
-Non-compliance is an ordinary AssertionError whose message names the runbook number and the value seen.
+A check judges every target and every read that succeeded, and names every one that failed. ``Judgement``
+collects both and concludes the test (every checklist item):
+
+- at least one finding: **non-compliant** (an AssertionError listing every finding, then "not observed: ...");
+- no finding, at least one blind spot: **could not observe** (CouldNotObserve naming each blind spot);
+- neither: the test passes.
+
+A blind spot never hides a breach, and a breach never hides a blind spot. Non-compliance messages name the
+runbook number and the value seen.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
 
 class CouldNotObserve(Exception):
     """The target, credentials, API or profile data needed to judge an item were not available."""
 
-    def __init__(self, target: str, cause: str):
+    def __init__(self, target: str, cause: str, blind: Iterable[BlindSpot] = ()):
         self.target = target
         self.cause = cause
+        self.blind = tuple(blind) or (BlindSpot(target, cause),)
         super().__init__(f"Could not observe {target}: {cause}")
 
+    @classmethod
+    def of(cls, blind: Iterable[BlindSpot]) -> CouldNotObserve:
+        """One error naming every blind spot (what, where, why)."""
+        spots = tuple(dict.fromkeys(blind))
+        if len(spots) == 1:
+            return cls(spots[0].what, spots[0].why)
+        return cls(f"{len(spots)} targets/reads", "\n" + "\n".join(f"  - {s}" for s in spots), spots)
 
-def non_compliant(problems: list[str], headline: str) -> str:
-    """One failure message listing every problem found, for the change board."""
+
+@dataclass(frozen=True)
+class BlindSpot:
+    """A target or read that could not be observed: what (and where) it is, and why."""
+
+    what: str
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.why}"
+
+
+class Records(list):
+    """Records of one kind as read, with the reads that failed on the way (``blind``)."""
+
+    def __init__(self, items: Iterable[Any] = (), blind: Iterable[BlindSpot] = ()):
+        super().__init__(items)
+        self.blind: list[BlindSpot] = list(blind)
+
+    def add(self, found: Iterable[Any]) -> None:
+        """Append records (keeping the blind spots they carry)."""
+        self.extend(found)
+        self.blind.extend(getattr(found, "blind", ()))
+
+
+def collect(source: Any, *readers: Any) -> Records:
+    """Each ``reader(source)``'s records; a reader that cannot read becomes a blind spot, the others still count."""
+    out = Records()
+    for reader in readers:
+        try:
+            out.add(reader(source))
+        except CouldNotObserve as exc:
+            out.blind.extend(exc.blind)
+    return out
+
+
+def each(things: Iterable[Any], read: Any) -> Records:
+    """``read(thing)`` for every thing; one that cannot be read is a blind spot, the rest still count."""
+    out = Records()
+    for thing in things:
+        try:
+            out.add(read(thing))
+        except CouldNotObserve as exc:
+            out.blind.extend(exc.blind)
+    return out
+
+
+def non_compliant(problems: list[str], headline: str, blind: Iterable[BlindSpot] = ()) -> str:
+    """One failure message listing every problem found, then what was not observed, for the change board."""
     lines = [f"NON-COMPLIANT: {headline}"] + [f"  - {p}" for p in problems]
+    spots = list(dict.fromkeys(blind))
+    if spots:
+        lines += [f"Not observed ({len(spots)}), so not judged:"] + [f"  - {s}" for s in spots]
     return "\n".join(lines)
 
 
@@ -27,3 +96,41 @@ def require(problems: list[str], headline: str) -> None:
     """Fail the check with every problem listed, or return when there are none."""
     if problems:
         raise AssertionError(non_compliant(problems, headline))
+
+
+class Judgement:
+    """One test's findings and blind spots (the ``judge`` fixture); ``conclude()`` gives the verdict."""
+
+    def __init__(self) -> None:
+        self.findings: list[str] = []
+        self.blind: list[BlindSpot] = []
+
+    def saw(self, records: Any) -> Any:
+        """Records as read; the reads that failed on the way become this test's blind spots."""
+        self.blind.extend(getattr(records, "blind", ()))
+        return records
+
+    def blind_to(self, what: str | CouldNotObserve, why: str = "") -> None:
+        if isinstance(what, CouldNotObserve):
+            self.blind.extend(what.blind)
+        else:
+            self.blind.append(BlindSpot(what, why))
+
+    @contextmanager
+    def observing(self) -> Iterator[None]:
+        """Run one observation; if it cannot see its target, that target is a blind spot and the test goes on."""
+        try:
+            yield
+        except CouldNotObserve as exc:
+            self.blind_to(exc)
+
+    def find(self, problems: Iterable[str]) -> None:
+        self.findings.extend(problems)
+
+    def conclude(self, headline: str) -> None:
+        """Non-compliant when anything was found (blind spots listed too); could not observe when only blind."""
+        blind = list(dict.fromkeys(self.blind))
+        if self.findings:
+            raise AssertionError(non_compliant(self.findings, headline, blind))
+        if blind:
+            raise CouldNotObserve.of(blind)

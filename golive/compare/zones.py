@@ -30,18 +30,23 @@ def _zones(zones: Iterable[str]) -> str:
     return f"{len(found)} zone{'s' if len(found) != 1 else ''} ({', '.join(found) or 'none'})"
 
 
-def problems(placements: Iterable[ZonePlacement], section: MultiAzSection, runbooks: Sequence[str]) -> list[str]:
-    """Every breach: listed resources not found, too few zones, redundancy flags off, too few members."""
+def unfound(placements: Iterable[ZonePlacement], section: MultiAzSection, runbooks: Sequence[str]) -> list[str]:
+    """Resources the profile lists that no read returned (a breach when every read succeeded)."""
+    placements = list(placements)
+    seen = {(p.tier, p.resource) for p in placements}
+    return [f"{res.tier} {res.name}: not found in the cloud (found in this tier: "
+            f"{', '.join(sorted(p.resource for p in placements if p.tier == res.tier)) or 'nothing'}); "
+            f"{runbook_words(runbooks)} it across {section.zones_for(res.tier, res.name)} zones"
+            for res in section.resources if (res.tier, res.name) not in seen]
+
+
+def problems(placements: Iterable[ZonePlacement], section: MultiAzSection, runbooks: Sequence[str],
+             all_read: bool = True) -> list[str]:
+    """Every breach: listed resources not found (only when every read succeeded), too few zones, redundancy
+    flags off, too few members."""
     placements = list(placements)
     says = runbook_words(runbooks)
-    out: list[str] = []
-    seen = {(p.tier, p.resource) for p in placements}
-    for res in section.resources:
-        if (res.tier, res.name) not in seen:
-            tier_found = sorted(p.resource for p in placements if p.tier == res.tier)
-            out.append(f"{res.tier} {res.name}: not found in the cloud (found in this tier: "
-                       f"{', '.join(tier_found) or 'nothing'}); {says} it across {section.zones_for(res.tier, res.name)} "
-                       f"zones")
+    out: list[str] = unfound(placements, section, runbooks) if all_read else []
     for rec in placements:
         need = section.zones_for(rec.tier, rec.resource)
         zones = tuple(dict.fromkeys(rec.zones))

@@ -2,7 +2,8 @@
 
 ``CloudProviders`` is built once per run from the profile's ``providers`` section. A check asks it for
 records (``zone_placements()``, ``backup_schedules()``...) and gets them from every configured cloud;
-it never branches on the cloud itself. Reads only; errors become CouldNotObserve.
+it never branches on the cloud itself. Reads only. A read that fails is a blind spot carried by the records
+(``Records.blind``); every other read still counts (a reader role missing one permission hides nothing else).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from golive.audit import AuditLog
 from golive.cache import RunCache
 from golive.profile.model import Providers
-from golive.verdict import CouldNotObserve
+from golive.verdict import CouldNotObserve, Records
 
 
 class CloudProviders:
@@ -52,11 +53,16 @@ class CloudProviders:
                                                "or providers.kubernetes); add the one this environment runs on")
         return found
 
-    def gather(self, method: str, *args: Any, **kwargs: Any) -> list[Any]:
-        """Records of one kind from every configured cloud that knows that kind."""
-        out: list[Any] = []
+    def gather(self, method: str, *args: Any, **kwargs: Any) -> Records:
+        """Records of one kind from every configured cloud that knows that kind; what one cloud or read
+        could not see is a blind spot (``.blind``), and the other clouds' records still count."""
+        out = Records()
         for provider in self.configured():
             read = getattr(provider, method, None)
-            if read is not None:
-                out.extend(read(*args, **kwargs))
+            if read is None:
+                continue
+            try:
+                out.add(read(*args, **kwargs))
+            except CouldNotObserve as exc:
+                out.blind.extend(exc.blind)
         return out
