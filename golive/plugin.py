@@ -18,7 +18,7 @@ import pytest
 from pydantic import BaseModel
 
 import golive
-from golive.evidence import SECRET_KEY, Evidence, Redactor, secret_values_in
+from golive.evidence import Evidence, Redactor, credentials_in_use, secret_values_in, users_in
 from golive.profile import LoadedProfile, NotApplicable, ProfileError, SecretRef, load_profile
 from golive.registry import ITEMS, Item, item_for_module
 from golive.summary import Outcome, RunSummary
@@ -241,11 +241,17 @@ def _redactor(config: pytest.Config) -> Redactor:
     if built is not None:
         return built
     loaded = config.stash.get(PROFILE_KEY, None)
-    secrets: list[str] = [v for k, v in os.environ.items() if SECRET_KEY.search(k)]
-    if loaded is not None:
-        secrets += secret_values_in(loaded.raw)
-        secrets += [v for ref in _secret_refs(loaded.profile) if (v := ref.value())]
-    config.stash[REDACTOR_KEY] = Redactor(secrets)
+    if loaded is None:
+        config.stash[REDACTOR_KEY] = Redactor(credentials_in_use(os.environ))
+        return config.stash[REDACTOR_KEY]
+    # secret values, never names: what the references resolve to, the profile's secrets by position, and the
+    # credentials the clients use (not every variable whose name merely contains "token")
+    aws, kube = loaded.profile.providers.aws, loaded.profile.providers.kubernetes
+    secrets = credentials_in_use(os.environ, aws.credentials_file if aws else None, aws.profile if aws else None,
+                                 kube.kubeconfig if kube else None)
+    secrets += secret_values_in(loaded.raw)
+    secrets += [v for ref in _secret_refs(loaded.profile) if (v := ref.value())]
+    config.stash[REDACTOR_KEY] = Redactor(secrets, users_in(loaded.raw))
     return config.stash[REDACTOR_KEY]
 
 
@@ -314,25 +320,46 @@ class _Summariser:
 
 @pytest.hookimpl(hookwrapper=True, trylast=True, specname="pytest_runtest_makereport")
 def pytest_runtest_makereport_redacted(item: pytest.Item, call: pytest.CallInfo):
-    """Innermost wrapper: the report's text is redacted before Allure, JUnit or the terminal read it."""
+    """Innermost wrapper: the report's text is redacted before Allure, JUnit or the terminal read it. The
+    longrepr keeps its structure (the crash message stays whole, every traceback line is redacted in place)."""
     outcome = yield
     report = outcome.get_result()
-    if report.longrepr is None or item.config.stash.get(PROFILE_KEY, None) is None:
+    if item.config.stash.get(PROFILE_KEY, None) is None:
         return
-    text = report.longreprtext
-    clean = _redactor(item.config).text(text)
-    if clean != text:
-        report.longrepr = clean
+    redactor = _redactor(item.config)
+    report.longrepr = _redact_repr(report.longrepr, redactor)
+    report.sections = [(title, redactor.text(body)) for title, body in report.sections]
+    if hasattr(report, "wasxfail"):
+        report.wasxfail = redactor.text(str(report.wasxfail))
+
+
+def _redact_repr(node: object, redactor: Redactor, depth: int = 0) -> object:
+    """A pytest longrepr (or a part of it) with every string redacted, in place where it is an object."""
+    if isinstance(node, str):
+        return redactor.text(node)
+    if isinstance(node, list | tuple):
+        return type(node)(_redact_repr(v, redactor, depth + 1) for v in node)
+    if depth < 8 and type(node).__module__.startswith("_pytest") and hasattr(node, "__dict__"):
+        for name, value in vars(node).items():
+            object.__setattr__(node, name, _redact_repr(value, redactor, depth + 1))
+    return node
 
 
 def _message(report: pytest.TestReport) -> str:
     if hasattr(report, "wasxfail"):
         return str(report.wasxfail)
+    own = dict(report.user_properties).get("golive_message")
+    if own and report.failed:
+        return str(own)
     if report.skipped and isinstance(report.longrepr, tuple):
         return str(report.longrepr[2])
     if report.failed:
         crash = getattr(report.longrepr, "reprcrash", None)
-        return crash.message if crash is not None else str(report.longrepr)[-500:]
+        if crash is not None:
+            return crash.message
+        text = str(report.longrepr)  # a text longrepr: its exception lines ("E   ..."), never a traceback tail
+        raised = [line[1:].strip() for line in text.splitlines() if line.startswith("E ")]
+        return "\n".join(raised) if raised else text
     return ""
 
 
