@@ -44,7 +44,7 @@ class RunSummary:
         verdict = self.verdict(item_id)
         first = next((m for _, o, m in self.results[item_id] if o == verdict and m), "")
         lines = [line for line in first.splitlines() if line.strip()]
-        if verdict == "non-compliant" and len(lines) > 1 and lines[1].lstrip().startswith("- "):
+        if len(lines) > 1 and lines[1].lstrip().startswith("- "):
             return f"{lines[0]} — {lines[1].strip()[2:]}"  # the headline and the first finding
         return lines[0] if lines else ""
 

@@ -34,7 +34,7 @@ class CouldNotObserve(Exception):
         spots = tuple(dict.fromkeys(blind))
         if len(spots) == 1:
             return cls(spots[0].what, spots[0].why)
-        return cls(f"{len(spots)} targets/reads", "\n" + "\n".join(f"  - {s}" for s in spots), spots)
+        return cls(f"{len(spots)} targets or reads", "\n" + "\n".join(f"  - {s}" for s in spots), spots)
 
 
 @dataclass(frozen=True)

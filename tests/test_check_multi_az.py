@@ -20,6 +20,7 @@ import yaml
 from gate import ROOT, profile_dict, run_gate
 from golive.compare import zones
 from golive.lab.components.aws import profile_block
+from golive.lab.components.azure import profile_block as azure_block
 from golive.lab.runtime import free_port
 from golive.profile.items.multi_az import MultiAzSection
 from golive.providers.records import ZonePlacement
@@ -62,9 +63,7 @@ def _aws(started, **over):
 
 
 def _azure(started, **over):
-    block = {"subscription_id": started.endpoints["subscription_id"], "resource_group": started.endpoints["resource_group"],
-             "base_url": started.endpoints["arm"], "ca_bundle": started.endpoints["ca_bundle"], "lab_token": True,
-             "max_retries": 0, "timeout_s": 3, **over}
+    block = {**azure_block(started), "max_retries": 0, "timeout_s": 3, **over}
     return _profile(AZURE_RESOURCES, ("002",), azure=block)
 
 
@@ -193,7 +192,7 @@ def _closed_port(config):
 @pytest.mark.parametrize(("cloud", "override", "reason"), [
     _on("aws", lambda s, tmp: {"endpoint_url": f"http://127.0.0.1:{free_port()}"}, "could not connect"),
     _on("aws", lambda s, tmp: {"credentials_file": str(tmp / "empty")}, "is not configured"),
-    _on("azure", lambda s, tmp: {"base_url": f"https://127.0.0.1:{free_port()}"}, "could not be reached"),
+    _on("azure", lambda s, tmp: {"arm_endpoint": f"https://127.0.0.1:{free_port()}"}, "could not be reached"),
     _on("kubernetes", lambda s, tmp: {"kubeconfig": _kubeconfig(s, tmp / "down", _closed_port)},
         "cannot reach the API server"),
     _on("kubernetes", lambda s, tmp: {"kubeconfig": _kubeconfig(s, tmp / "anonymous", _no_token)}, "HTTP 401"),
@@ -205,3 +204,26 @@ def test_unreachable_api_or_missing_credentials_is_could_not_observe(pytester, l
     result = run_gate(pytester, PROFILES[cloud](started, **override(started, tmp_path)), "multi_az")
     assert result.verdict("MULTI-AZ") == "could-not-observe", result.output
     assert reason in result.messages("MULTI-AZ") and result.ret == 6
+
+
+# --- a reader role missing one permission (issue 13): what it could read is still judged -----------------
+def test_a_reader_denied_one_call_still_reports_the_breaches_it_can_see(pytester, lab):
+    from golive.lab.aws.restricted import restricted_reader
+    started = lab("aws", "multi-az-elasticache-no-failover")
+    over = restricted_reader(started, ["rds:DescribeDBInstances"])
+    result = run_gate(pytester, _aws(started, **over), "multi_az")
+    text = result.messages("MULTI-AZ")
+    assert result.verdict("MULTI-AZ") == "non-compliant" and result.ret == 1, result.output
+    assert "silenttalk-production-redis" in text and "AutomaticFailover is false" in text, text
+    assert "rds:DescribeDBInstances" in text and "access denied" in text, text
+    assert any("DescribeDBInstances" in b for b in result.summary["items"]["MULTI-AZ"]["blind_spots"])
+    assert "silenttalk-production-postgres: not found" not in text  # behind the blind read: unseen, not missing
+
+
+def test_a_reader_denied_every_call_it_needs_is_could_not_observe(pytester, lab):
+    from golive.lab.aws.restricted import restricted_reader
+    started = lab("aws", "compliant")
+    over = restricted_reader(started, ["rds:DescribeDBInstances"])
+    result = run_gate(pytester, _aws(started, **over), "multi_az")
+    assert result.verdict("MULTI-AZ") == "could-not-observe" and result.ret == 6, result.output
+    assert "rds:DescribeDBInstances" in result.messages("MULTI-AZ")

@@ -26,7 +26,7 @@ import uuid
 from typing import Any
 from urllib.parse import unquote
 
-ACCOUNT_KEY = re.compile(r"^AKIALAB0(\d{12})$")
+ACCOUNT_KEY = re.compile(r"^AKIALAB[0R](\d{12})$")  # R: the restricted reader (restricted.py)
 LAB_ROUTE = "/golive-lab/backup-jobs"
 CACHE_POLICY_ROUTE = re.compile(r"^/2020-05-31/cache-policy/([^/]+)$")
 

@@ -22,9 +22,10 @@ def main(argv: list[str]) -> int:
     from werkzeug.serving import make_server
 
     from golive.lab.aws.extensions import LabRoutes, install
+    from golive.lab.aws.restricted import Restricted
 
     install()
-    app = LabRoutes(DomainDispatcherApplication(create_backend_app))
+    app = Restricted(LabRoutes(DomainDispatcherApplication(create_backend_app)))
     server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))  # all state is in memory; nothing to flush
     print(f"golive lab AWS emulator (moto) on http://127.0.0.1:{port}", flush=True)

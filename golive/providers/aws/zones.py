@@ -15,12 +15,14 @@ from __future__ import annotations
 from typing import Any
 
 from golive.providers.records import ZonePlacement
+from golive.verdict import Records, collect
 
 PROVIDES = ("zone_placements",)
 
 
-def zone_placements(aws: Any) -> list[ZonePlacement]:
-    return [*_load_balancers(aws), *_ecs_services(aws), *_auto_scaling_groups(aws), *_rds(aws), *_elasticache(aws)]
+def zone_placements(aws: Any) -> Records:
+    """Every tier's placements; a read that fails (a reader missing one permission) blinds its tier only."""
+    return collect(aws, _load_balancers, _ecs_services, _auto_scaling_groups, _rds, _elasticache)
 
 
 def _load_balancers(aws: Any) -> list[ZonePlacement]:
