@@ -3,7 +3,7 @@
 The providers refuse writes before sending them; the audit is the independent proof. Calls are appended
 to a JSON-lines file in the run cache (shared by xdist workers); the plugin fails the run when any call
 was not a read, and ``golive audit-policy`` turns what was recorded into the minimal read-only IAM policy,
-Azure role and Kubernetes ClusterRole the suite needs.
+Azure role and Kubernetes ClusterRole the suite needs (golive/least_privilege.py).
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ class ApiCall:
     """One call as it left the SDK. action: AWS ``service:Operation``, Azure/Kubernetes ``METHOD path``."""
 
     cloud: str  # aws | azure | kubernetes
-    service: str  # AWS signing name (IAM prefix), Azure provider namespace, Kubernetes API group ("" = core)
+    service: str  # AWS signing name (not always the IAM prefix), Azure provider namespace, Kubernetes API group
     action: str
     method: str  # HTTP method for Azure/Kubernetes; the operation name for AWS
     path: str = ""
+    sdk_service: str = ""  # AWS: botocore's client name ("cloudwatch"), to find the IAM prefix in the reference
 
     @property
     def is_read(self) -> bool:
@@ -66,8 +67,9 @@ class AuditLog:
 
 
 # --- what the clouds' SDKs send, as ApiCall -------------------------------------------------------------
-def aws_call(signing_name: str, operation: str) -> ApiCall:
-    return ApiCall("aws", signing_name, f"{signing_name}:{operation}", operation)
+def aws_call(signing_name: str, operation: str, sdk_service: str = "") -> ApiCall:
+    """The API call as sent; its IAM action comes from the reference (golive/least_privilege.py)."""
+    return ApiCall("aws", signing_name, f"{signing_name}:{operation}", operation, sdk_service=sdk_service)
 
 
 def azure_call(method: str, url: str) -> ApiCall:
@@ -120,32 +122,3 @@ def kubernetes_rule(method: str, path: str) -> tuple[str, str, str]:
     verb = read_verb if method in {"GET", "HEAD"} else {"POST": "create", "PUT": "update", "PATCH": "patch",
                                                         "DELETE": "delete"}.get(method, method.lower())
     return group, resource, verb
-
-
-# --- least-privilege documents from what was recorded ---------------------------------------------------
-def iam_policy(calls: list[ApiCall]) -> dict:
-    actions = sorted({c.action for c in calls if c.cloud == "aws" and c.is_read})
-    return {"Version": "2012-10-17", "Statement": [
-        {"Sid": "GoliveReadOnly", "Effect": "Allow", "Action": actions, "Resource": "*"}]}
-
-
-def azure_role(calls: list[ApiCall]) -> dict:
-    actions = sorted({azure_action(c.method, c.path) for c in calls if c.cloud == "azure" and c.is_read})
-    return {"Name": "golive reader", "IsCustom": True,
-            "Description": "Read-only access golive needs for its go-live checks (generated from an audit).",
-            "Actions": actions, "NotActions": [], "DataActions": [], "NotDataActions": [],
-            "AssignableScopes": ["/subscriptions/<subscription-id>/resourceGroups/<resource-group>"]}
-
-
-def kubernetes_cluster_role(calls: list[ApiCall]) -> dict:
-    rules: dict[tuple[str, str], set[str]] = {}
-    for call in calls:
-        if call.cloud != "kubernetes" or not call.is_read:
-            continue
-        group, resource, verb = kubernetes_rule(call.method, call.path)
-        if resource.startswith("nonResourceURL:"):
-            continue
-        rules.setdefault((group, resource), set()).add(verb)
-    return {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
-            "metadata": {"name": "golive-reader"},
-            "rules": [{"apiGroups": [g], "resources": [r], "verbs": sorted(v)} for (g, r), v in sorted(rules.items())]}

@@ -88,9 +88,7 @@ def _bundle(args: argparse.Namespace) -> int:
 
 
 def _audit_policy(args: argparse.Namespace) -> int:
-    import json
-
-    from golive import audit
+    from golive import audit, least_privilege
 
     calls = audit.AuditLog(Path(args.audit)).calls()
     if not calls:
@@ -101,8 +99,12 @@ def _audit_policy(args: argparse.Namespace) -> int:
         print(f"golive audit-policy: {len(writes)} recorded calls are not reads ({writes[0].action}); "
               f"no read-only policy can cover them", file=sys.stderr)
         return 2
-    document = {"aws": audit.iam_policy, "azure": audit.azure_role, "kubernetes": audit.kubernetes_cluster_role}
-    print(json.dumps(document[args.cloud](calls), indent=2))
+    try:
+        document = least_privilege.DOCUMENTS[args.cloud](calls)
+    except least_privilege.UnknownToReference as exc:
+        print(f"golive audit-policy: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(least_privilege.render(document))
     return 0
 
 

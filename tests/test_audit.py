@@ -12,11 +12,10 @@ from golive.audit import (
     aws_call,
     azure_action,
     azure_call,
-    iam_policy,
     kubernetes_call,
-    kubernetes_cluster_role,
     kubernetes_rule,
 )
+from golive.least_privilege import iam_policy, kubernetes_cluster_role
 from golive.verdict import CouldNotObserve
 
 
@@ -78,7 +77,8 @@ def test_aws_calls_are_recorded_at_the_sdk_and_a_bypassing_write_is_caught(lab):
     aws = AwsProvider(AwsConfig(region=e["region"], profile=e["profile"], endpoint_url=e["endpoint_url"],
                                 credentials_file=e["credentials_file"]), audit=log)
     aws.read("ec2", "DescribeAvailabilityZones")
-    assert log.calls() == [ApiCall("aws", "ec2", "ec2:DescribeAvailabilityZones", "DescribeAvailabilityZones")]
+    assert log.calls() == [ApiCall("aws", "ec2", "ec2:DescribeAvailabilityZones", "DescribeAvailabilityZones",
+                                   sdk_service="ec2")]
     assert not log.writes()
     aws.client("sns").create_topic(Name="golive-audit-canary")  # what a careless area module could do
     assert [c.action for c in log.writes()] == ["sns:CreateTopic"]

@@ -1,4 +1,5 @@
-"""The whole gate on the lab: the same verdicts serial and under xdist; no canary secret in any output."""
+"""The whole gate on the lab: the same verdicts serial and under xdist; no canary secret in any output;
+the shipped iam/ policies are what its audit calls for."""
 
 from __future__ import annotations
 
@@ -33,8 +34,15 @@ def _gate(state: Path, out: Path, *extra: str) -> tuple[dict, str]:
     return summary, done.stdout + done.stderr
 
 
-def test_same_verdicts_serial_and_under_xdist_and_no_canary_anywhere(lab_state, tmp_path):
-    serial, serial_out = _gate(lab_state, tmp_path / "serial")
+@pytest.fixture(scope="module")
+def serial_run(lab_state, tmp_path_factory) -> tuple[dict, str, Path]:
+    """One serial gate run on the shared lab: (summary, output, its reports folder with audit.jsonl)."""
+    out = tmp_path_factory.mktemp("serial")
+    return (*_gate(lab_state, out), out)
+
+
+def test_same_verdicts_serial_and_under_xdist_and_no_canary_anywhere(lab_state, serial_run, tmp_path):
+    serial, serial_out, serial_dir = serial_run
     parallel, parallel_out = _gate(lab_state, tmp_path / "xdist", "-n", "2")
     verdicts = {k: v["verdict"] for k, v in serial["items"].items()}
     assert verdicts == {k: v["verdict"] for k, v in parallel["items"].items()}
@@ -43,12 +51,23 @@ def test_same_verdicts_serial_and_under_xdist_and_no_canary_anywhere(lab_state, 
     assert serial["api_calls"] > 0 and not serial["audit_failures"]
     html = tmp_path / "html"
     built = subprocess.run([sys.executable, "-m", "golive.cli", "report", "--results",
-                            str(tmp_path / "serial" / "allure"), "--output", str(html)], cwd=ROOT,
+                            str(serial_dir / "allure"), "--output", str(html)], cwd=ROOT,
                            capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr
     written = serial_out + parallel_out + "".join(
-        p.read_text(errors="replace") for run in ("serial", "xdist") for p in (tmp_path / run).rglob("*") if p.is_file())
+        p.read_text(errors="replace") for run in (serial_dir, tmp_path / "xdist") for p in run.rglob("*") if p.is_file())
     written += (html / "index.html").read_text(errors="replace")
     turn_secret = (lab_state / "turn-secret").read_text().strip()
     for canary in [*CANARIES.values(), turn_secret]:
         assert canary not in written
+
+
+def test_shipped_reader_policies_are_what_the_gate_audit_calls_for(serial_run):
+    """iam/ in step with the code: regenerated from this gate's audit, every action known to its reference."""
+    from golive.audit import AuditLog
+    from golive.least_privilege import shipped_drift
+
+    calls = AuditLog(serial_run[2] / "audit.jsonl").calls()
+    assert calls and not [c for c in calls if not c.is_read]
+    drift = shipped_drift(calls, ROOT)  # raises UnknownToReference naming any call the references do not know
+    assert not drift, "\n\n".join(drift)

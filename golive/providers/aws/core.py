@@ -117,7 +117,8 @@ class AwsProvider:
     def _count_call(self, model: Any = None, **_: Any) -> None:
         self.stats["calls"] += 1
         if model is not None:  # every call that leaves boto3, whoever made it: the read-only audit
-            self.audit.record(aws_call(model.service_model.signing_name, model.name))
+            service = model.service_model
+            self.audit.record(aws_call(service.signing_name, model.name, service.service_name))
 
     def _count_attempt(self, **_: Any) -> None:
         self.stats["attempts"] += 1
