@@ -358,7 +358,7 @@ def _message(report: pytest.TestReport) -> str:
         if crash is not None:
             return crash.message
         text = str(report.longrepr)  # a text longrepr: its exception lines ("E   ..."), never a traceback tail
-        raised = [line[1:].strip() for line in text.splitlines() if line.startswith("E ")]
+        raised = [line[4:].rstrip() for line in text.splitlines() if line.startswith("E   ")]
         return "\n".join(raised) if raised else text
     return ""
 

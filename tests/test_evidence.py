@@ -7,7 +7,10 @@ import json
 import re
 from urllib.parse import quote
 
+import pytest
+
 from gate import profile_dict, run_gate
+from golive.bundle import summary_markdown
 from golive.evidence import REDACTED, Redactor, credentials_in_use, secret_forms, secret_values_in, users_in
 
 
@@ -128,7 +131,7 @@ def test_gate_reports_carry_whole_messages_and_no_canary_in_any_encoding(pyteste
     for report in (junit, allure_failure["statusDetails"]["message"], result.output):
         assert "3 health contract breach(es)" in report and report.count("answered HTTP 404, expected 200") >= 3
 
-    written = result.output + "".join(p.read_text(encoding="utf-8", errors="replace")
+    written = result.output + summary_markdown(result.summary, []) + "".join(p.read_text(encoding="utf-8", errors="replace")
                                       for p in sorted(pytester.path.rglob("*")) if p.is_file() and p != secret_file
                                       and p.name != "profile.yaml")
     for canary in (URL_PASSWORD, ENV_SECRET, FILE_SECRET):
@@ -146,3 +149,11 @@ def test_a_long_secret_cut_short_by_a_truncating_repr_is_redacted():
     assert quote(ODD, safe="")[:6] not in Redactor([ODD]).text(cut)
     tail = saferepr(["x" * 150 + quote(ODD, safe="") + "y" * 80])
     assert quote(ODD, safe="")[-6:] in tail and quote(ODD, safe="")[-6:] not in Redactor([ODD]).text(tail)
+
+
+def test_the_message_of_a_text_longrepr_is_its_exception_not_a_traceback_tail():
+    from golive.plugin import _message
+    text = ("def test(): ...\n>       require(problems, headline)\nE   AssertionError: NON-COMPLIANT: 2 breaches\n"
+            "E     - one\nE     - two\n\ncheck.py:9: AssertionError\n" + "  frame line\n" * 200)
+    report = pytest.TestReport("checks/test_x.py::test", ("checks/test_x.py", 1, "test"), {}, "failed", text, "call")
+    assert _message(report) == "AssertionError: NON-COMPLIANT: 2 breaches\n  - one\n  - two"
