@@ -116,3 +116,51 @@ def test_bad_options_exit_non_zero_with_a_clear_message(tmp_path, args, expected
     assert done.returncode != 0
     assert expected in done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
+
+
+# --- hostile files (issue 14): one message, exit 4, well under a second -----------------------------------
+HOSTILE = {
+    "duplicate-item": ("name: x\nrunbooks: ['000']\nitems:\n"
+                       "  HEALTH: {endpoints: []}\n  HEALTH: {not_applicable: switched off}\n",
+                       "line 5: key 'HEALTH' appears twice (lines 4 and 5)"),
+    "duplicate-top": ("name: x\nrunbooks: ['000']\nname: y\nitems: {}\n", "line 3: key 'name' appears twice"),
+    "duplicate-deep": ("name: x\nrunbooks: ['000']\nitems:\n  HEALTH:\n    endpoints:\n      - name: a\n"
+                       "        url: https://a/health\n        url: https://b/health\n",
+                       "line 8: key 'url' appears twice (lines 7 and 8)"),
+    "impossible-date": ("name: x\nrunbooks: ['000']\nwaivers:\n  - {item: HEALTH, reason: r, ticket: CHG-1, "
+                        "expires: 2030-02-30}\nitems: {}\n", "line 4: not valid YAML ('2030-02-30' is not a real date"),
+    "alias-bomb": ("name: x\nrunbooks: ['000']\na: &a [x, x, x, x, x, x, x, x, x, x]\n"
+                   + "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+                   + "items: {}\n", "expands to"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_profile_text_is_one_message(tmp_path, case):
+    text, expected = HOSTILE[case]
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(str(path))
+    assert expected in str(caught.value) and str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("name: x\n".encode("utf-16"), r"not UTF-8 text \(it looks like UTF-16\)"),
+    (b"\x7fELF\x02\x01\x01\x00\x00\x00\xff\xfe", "not UTF-8 text"),
+    (b"name: x\x00\x00\n", "NUL bytes"),
+], ids=["utf-16", "binary", "nul"])
+def test_a_profile_that_is_not_utf8_text_is_one_message(tmp_path, content, expected):
+    path = tmp_path / "p.yaml"
+    path.write_bytes(content)
+    with pytest.raises(ProfileError, match=expected):
+        load_profile(str(path))
+
+
+def test_the_gate_refuses_a_duplicate_key_that_would_switch_a_check_off(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(HOSTILE["duplicate-item"][0], encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-m", "production", f"--profile={path}", "checks/",
+                          "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 4 and "appears twice" in run.stderr + run.stdout, run.stdout[-2000:] + run.stderr
+    assert "Traceback" not in run.stderr + run.stdout

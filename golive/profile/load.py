@@ -94,15 +94,90 @@ def format_validation_error(path: Path, exc: ValidationError) -> str:
     return message
 
 
-def load_profile(name_or_path: str) -> LoadedProfile:
-    """Load and validate a profile; raises ProfileError with one clear message."""
-    path = resolve(name_or_path)
+MAX_VALUES = 20_000  # scalars, lists and mappings a profile may expand to, aliases included
+MAX_BYTES = 1 << 20
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """YAML as a profile must be: no duplicate keys (YAML would keep the last one silently), dates that exist."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, list | dict):
+                raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a plain value",
+                                                        key_node.start_mark)
+            if key in seen:
+                raise _Duplicate(key, seen[key].start_mark.line + 1, key_node.start_mark.line + 1)
+            seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is not a real date or time ({exc})",
+                                                    node.start_mark) from None
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
+_StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_yaml_map)
+
+
+class _Duplicate(yaml.YAMLError):
+    def __init__(self, key: Any, first: int, second: int):
+        super().__init__(f"key {key!r} appears twice (lines {first} and {second}); YAML would silently keep the "
+                         f"last one. Keep one")
+        self.line = second
+
+
+def _size(value: Any, memo: dict[int, int]) -> int:
+    """How many values ``value`` expands to, each shared (aliased) node counted where it is used."""
+    if not isinstance(value, dict | list):
+        return 1
+    if id(value) not in memo:
+        memo[id(value)] = 0  # a recursive alias counts once
+        children = value.values() if isinstance(value, dict) else value
+        memo[id(value)] = 1 + sum(_size(v, memo) for v in children)
+    return memo[id(value)]
+
+
+def read_yaml(path: Path) -> Any:
+    """The profile file as data: UTF-8 text, strict YAML, bounded size; ProfileError naming the line otherwise."""
+    data = path.read_bytes()
+    if len(data) > MAX_BYTES:
+        raise ProfileError(f"{path}: (top level): the file has {len(data)} bytes; a profile is at most "
+                           f"{MAX_BYTES} bytes")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        hint = " (it looks like UTF-16)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise ProfileError(f"{path}: (top level): not UTF-8 text{hint}: byte 0x{data[exc.start]:02x} at offset "
+                           f"{exc.start}; save the profile as UTF-8 YAML") from None
+    if "\x00" in text:
+        raise ProfileError(f"{path}: (top level): the file holds NUL bytes; a profile is UTF-8 YAML text, not binary")
+    try:
+        raw = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
+    except _Duplicate as exc:
+        raise ProfileError(f"{path}: line {exc.line}: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "somewhere"
         raise ProfileError(f"{path}: {where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    except RecursionError:
+        raise ProfileError(f"{path}: (top level): nested too deeply to be a profile") from None
+    size = _size(raw, {})
+    if size > MAX_VALUES:
+        raise ProfileError(f"{path}: (top level): the profile expands to {size} values (through YAML aliases "
+                           f"*name); at most {MAX_VALUES} are allowed; write the values out")
+    return raw
+
+
+def load_profile(name_or_path: str) -> LoadedProfile:
+    """Load and validate a profile; raises ProfileError with one clear message."""
+    path = resolve(name_or_path)
+    raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise ProfileError(f"{path}: (top level): expected a mapping of profile fields, got {type(raw).__name__}")
     expanded = _expand(raw, path, "")
