@@ -26,6 +26,13 @@ def summary_markdown(summary: dict, waivers: list[dict]) -> str:
         detail = _cell(detail.splitlines()[0]) if detail else ""
         blind = _cell("; ".join(data.get("blind_spots", [])))
         lines.append(f"| {item_id} | {VERDICT_WORDS.get(data['verdict'], data['verdict'])} | {detail} | {blind} |")
+    findings = [(item_id, t) for item_id, data in items.items() for t in data["tests"]
+                if t["outcome"] in {"non-compliant", "could-not-observe", "waived"} and t["message"]]
+    if findings:  # every message whole: the headline, every finding, every blind spot
+        lines += ["", "## Findings"]
+        for item_id, test in findings:
+            lines += ["", f"### {item_id} — {VERDICT_WORDS.get(test['outcome'], test['outcome'])} "
+                          f"(`{test['nodeid'].rsplit('::', 1)[-1]}`)", "", "```", test["message"].rstrip(), "```"]
     if waivers:
         lines += ["", "## Waivers", "", "| item | ticket | expires | reason |", "|---|---|---|---|"]
         lines += [f"| {w['item']} | {w['ticket']} | {w['expires']} | {w['reason']} |" for w in waivers]

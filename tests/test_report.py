@@ -72,3 +72,18 @@ def test_bundle_holds_report_junit_and_a_summary_with_waivers(tmp_path):
     assert "Overall: NOT READY (1 of 2 items clear)" in text
     assert "| TLS-ONLY | NON-COMPLIANT | NON-COMPLIANT: TLS 1.2 offered |" in text
     assert "| CDN | CHG-7 | 2030-01-01 | new CDN |" in text and "Change ticket: CHG-9" in text
+
+
+def test_summary_md_carries_every_message_whole_and_the_blind_spots():
+    from golive.bundle import summary_markdown
+    summary = {"profile": "p", "items": {
+        "MULTI-AZ": {"verdict": "non-compliant", "blind_spots": ["AWS rds:DescribeDBInstances: access denied"],
+                     "tests": [{"nodeid": "checks/test_multi_az.py::t", "outcome": "non-compliant",
+                                "message": "NON-COMPLIANT: tiers\n  - redis: 1 zone\n  - alb: 2 zones\n"
+                                           "Not observed (1), so not judged:\n  - AWS rds:DescribeDBInstances"}]},
+        "HEALTH": {"verdict": "passed", "blind_spots": [], "tests": [
+            {"nodeid": "checks/test_health.py::t", "outcome": "passed", "message": ""}]}}}
+    text = summary_markdown(summary, [])
+    assert "Overall: NOT READY" in text and "| MULTI-AZ | NON-COMPLIANT | NON-COMPLIANT: tiers |" in text
+    assert "AWS rds:DescribeDBInstances: access denied |" in text  # the blind spot beside the verdict
+    assert "  - redis: 1 zone" in text and "  - alb: 2 zones" in text  # every finding, not the first line only
