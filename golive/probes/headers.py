@@ -1,6 +1,7 @@
 """SEC-HEADERS probe: the headers of an origin's 200, its 404 and its HTTP->HTTPS redirect, and the rules.
 
-``observe`` makes exactly three requests per origin (no redirects followed) and returns every header seen;
+``targets`` names at most three requests per origin (two when the origin is declared HTTPS only); ``fetch``
+makes one (no redirects followed) and returns every header seen, or CouldNotObserve for that probe alone;
 ``problems`` judges one response against the profile section (pure). CSP is parsed with werkzeug's
 ``parse_csp_header``; HSTS with the RFC 6797 grammar below (the library parsers at hand, sslyze's
 included, are case- and quote-sensitive).
@@ -25,6 +26,7 @@ Kind = Literal["200", "404", "redirect"]
 REQUESTS_PER_ORIGIN = 3
 RUNBOOK = "runbook 000 (lines 550-553)"
 REDIRECTS = (301, 302, 303, 307, 308)
+_WHAT: dict[str, str] = {"200": "page", "404": "error page", "redirect": "HTTP->HTTPS redirect"}
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,7 @@ class SeenResponse:
 
     @property
     def label(self) -> str:
-        what = {"200": "page", "404": "error page", "redirect": "HTTP->HTTPS redirect"}[self.kind]
-        return f"{self.origin} {what} ({self.url} -> {self.status})"
+        return f"{self.origin} {_WHAT[self.kind]} ({self.url} -> {self.status})"
 
 
 def default_http_url(url: str) -> str:
@@ -53,24 +54,31 @@ def default_http_url(url: str) -> str:
     return urlunsplit(("http", parts.hostname or "", "/", "", ""))
 
 
-def observe(client: httpx.Client, origin: str, url: str, http_url: str | None, not_found_path: str,
-            ) -> tuple[SeenResponse, SeenResponse, SeenResponse]:
-    """GET the page, GET a path that does not exist, GET the plain-HTTP URL; three requests, no redirects."""
-    targets: tuple[tuple[Kind, str], ...] = (
-        ("200", url), ("404", urljoin(url, not_found_path)), ("redirect", http_url or default_http_url(url)))
-    seen = []
-    for kind, target in targets:
-        started = time.perf_counter()
-        try:
-            response = client.get(target, follow_redirects=False)
-        except httpx.HTTPError as exc:
-            raise CouldNotObserve(f"{origin} ({target})", describe_error(exc)) from None
-        location = response.headers.get("location")
-        seen.append(SeenResponse(origin, kind, target, response.status_code,
-                                 tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw),
-                                 urljoin(target, location) if location else None,
-                                 round((time.perf_counter() - started) * 1000, 1)))
-    return seen[0], seen[1], seen[2]
+def targets(url: str, http_url: str | None, not_found_path: str, redirect: bool = True) -> list[tuple[Kind, str]]:
+    """What is probed on one origin: the page, a path that does not exist, and (unless the profile declares the
+    origin HTTPS only, ``redirect=False``) the plain-HTTP URL."""
+    found: list[tuple[Kind, str]] = [("200", url), ("404", urljoin(url, not_found_path))]
+    if redirect:
+        found.append(("redirect", http_url or default_http_url(url)))
+    return found
+
+
+def fetch(client: httpx.Client, origin: str, kind: Kind, target: str, declared: bool = True) -> SeenResponse:
+    """One GET, no redirects followed. A request that gets no answer is CouldNotObserve naming this probe alone
+    (the origin's other probes still count); ``declared``: the plain-HTTP URL was given in the profile."""
+    started = time.perf_counter()
+    try:
+        response = client.get(target, follow_redirects=False)
+    except httpx.HTTPError as exc:
+        hint = "" if kind != "redirect" or declared else (
+            " (the default plain-HTTP URL, port 80; if the origin serves HTTPS only, declare http_url: "
+            "{not_applicable: <reason>})")
+        raise CouldNotObserve(f"{origin} {_WHAT[kind]} ({target})", describe_error(exc) + hint) from None
+    location = response.headers.get("location")
+    return SeenResponse(origin, kind, target, response.status_code,
+                        tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw),
+                        urljoin(target, location) if location else None,
+                        round((time.perf_counter() - started) * 1000, 1))
 
 
 # --- parsing ----------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from golive.lab.certs import issue, write_pair
+from golive.lab.certs import issue, root_without_key_usage, write_pair
 from golive.lab.component import Component
 from golive.lab.runtime import LabRuntime, tcp_ready
 
@@ -83,12 +83,14 @@ class NginxVariant:
     headers_always: bool = True  # also on error pages and redirects
     routes: dict[str, Route] = field(default_factory=_default_routes)
     redirect_http: bool = True
+    listen_http: bool = True  # False: HTTPS only, nothing listens on the plain-HTTP port (connection refused)
     extra_http: str = ""  # raw directives in the http block (later issues: caches, rate limits)
     extra_server: str = ""  # raw directives in the HTTPS server block
     ciphers: str | None = None  # ssl_ciphers; None keeps nginx's default
     #: lab: issued by the lab CA for localhost/127.0.0.1/api.lab.golive.test (valid ~ 1 year);
     #: near-expiry: same names, expires in 10 days; wrong-host: lab CA, only wrong-host.golive.test;
-    #: self-signed: signed by its own key (no CA in any trust store)
+    #: self-signed: signed by its own key (no CA in any trust store); private-ca-no-keyusage: lab names, issued
+    #: by a private root made as ``openssl req -x509`` makes it (no keyUsage), the variant's own trust store
     cert: str = "lab"
     cdn_cache: bool = True  # the caching front caches (False: it only proxies)
     asset_cache_control: str = "public, max-age=86400"  # what the origin sends with the static asset
@@ -129,6 +131,9 @@ VARIANTS: dict[str, tuple[str, NginxVariant]] = {
     "cert-near-expiry": ("certificate expires in 10 days", NginxVariant(cert="near-expiry")),
     "cert-wrong-host": ("certificate names only wrong-host.golive.test", NginxVariant(cert="wrong-host")),
     "cert-self-signed": ("self-signed certificate (no trusted CA)", NginxVariant(cert="self-signed")),
+    "tls-private-ca-no-keyusage": ("compliant, with a certificate from a private root without keyUsage (as "
+                                   "`openssl req -x509` makes it); its trust store is endpoints['ca_bundle']",
+                                   NginxVariant(cert="private-ca-no-keyusage")),
     # SEC-HEADERS (issue 5)
     "no-hsts": ("no Strict-Transport-Security", _with_headers(Strict_Transport_Security=None)),
     "weak-hsts": ("HSTS max-age=300 without includeSubDomains",
@@ -149,6 +154,15 @@ VARIANTS: dict[str, tuple[str, NginxVariant]] = {
     "headers-not-on-errors": ("security headers without 'always': missing on 404 and other error pages",
                               NginxVariant(headers_always=False)),
     "no-redirect": ("plain HTTP answers 200 instead of redirecting to HTTPS", NginxVariant(redirect_http=False)),
+    # SEC-HEADERS on HTTPS-only origins (issue 13): nothing listens on the http port
+    "https-only": ("HTTPS only (no plain-HTTP listener), the runbook's headers", NginxVariant(listen_http=False)),
+    "https-only-weak-headers": ("HTTPS only (no plain-HTTP listener); HSTS max-age=300, no nosniff, X-Frame-Options "
+                                "SAMEORIGIN, CSP script-src 'unsafe-inline'",
+                                replace(_with_headers(Strict_Transport_Security="max-age=300",
+                                                      X_Content_Type_Options=None, X_Frame_Options="SAMEORIGIN",
+                                                      Content_Security_Policy="default-src 'self'; "
+                                                                              "script-src 'self' 'unsafe-inline'"),
+                                        listen_http=False)),
     # CDN (issue 5)
     "no-caching": ("the CDN front proxies without caching (no X-Cache hit, no Age)", NginxVariant(cdn_cache=False)),
     "cdn-short-max-age": ("the static asset is sent with Cache-Control max-age=60",
@@ -220,6 +234,12 @@ def render_config(variant: NginxVariant, rt_dir: Path, ports: dict[str, int], ce
     user = "user root root;" if os.geteuid() == 0 else ""
     redirect = (f"return 301 https://$host:{ports['https']}$request_uri;" if variant.redirect_http
                 else "return 200 'plain http';")
+    plain = "" if not variant.listen_http else f"""
+  server {{
+    listen 127.0.0.1:{ports['http']};
+{headers}
+    location / {{ {redirect} }}
+  }}"""
     return f"""
 load_module {ECHO_MODULE};
 {user}
@@ -235,11 +255,7 @@ http {{
   uwsgi_temp_path {temp}/uwsgi; scgi_temp_path {temp}/scgi;
   server_tokens off;
 {variant.extra_http}
-  server {{
-    listen 127.0.0.1:{ports['http']};
-{headers}
-    location / {{ {redirect} }}
-  }}
+{plain}
   server {{
     listen 127.0.0.1:{ports['https']} ssl;
     {tls}
@@ -265,13 +281,18 @@ class Nginx(Component):
         (where / "tmp").mkdir(exist_ok=True)
         spec = VARIANTS[variant][1]
         cert_file, key_file = where / "cert.pem", where / "key.pem"
-        _write_cert(rt, spec.cert, cert_file, key_file)
+        trust_store = _write_cert(rt, spec.cert, cert_file, key_file)
         conf = where / "nginx.conf"
         conf.write_text(render_config(spec, where, ports, cert_file, key_file), encoding="utf-8")
         ready = [tcp_ready(ports[k]) for k in ("https", "cdn") if k in ports]
         rt.spawn(instance, [NGINX, "-p", str(where), "-c", str(conf)], lambda: all(r() for r in ready))
-        endpoints = {"https": f"https://127.0.0.1:{ports['https']}", "http": f"http://127.0.0.1:{ports['http']}",
-                     "access_log": str(where / "access.log")}
+        endpoints = {"https": f"https://127.0.0.1:{ports['https']}", "access_log": str(where / "access.log")}
+        if spec.listen_http:
+            endpoints["http"] = f"http://127.0.0.1:{ports['http']}"
+        else:  # HTTPS only: the port is reserved, nothing listens (a declared redirect probe there is refused)
+            endpoints["http_closed"] = f"http://127.0.0.1:{ports['http']}"
+        if trust_store is not None:
+            endpoints["ca_bundle"] = str(trust_store)
         if "cdn" in ports:
             endpoints["cdn"] = f"https://127.0.0.1:{ports['cdn']}"
             endpoints["asset"] = f"https://127.0.0.1:{ports['cdn']}{STATIC_ASSET}"
@@ -281,8 +302,9 @@ class Nginx(Component):
 LAB_NAMES = ("localhost", "127.0.0.1", "api.lab.golive.test")
 
 
-def _write_cert(rt: LabRuntime, kind: str, cert_file: Path, key_file: Path) -> None:
+def _write_cert(rt: LabRuntime, kind: str, cert_file: Path, key_file: Path) -> Path | None:
     """The server certificate of a variant (see NginxVariant.cert), signed by the lab CA unless self-signed.
+    Returns the variant's own trust store when it has one (private-ca-no-keyusage), else None.
 
     Issued by golive.lab.certs (not trustme.issue_cert, whose critical SAN strict validators reject).
     """
@@ -292,15 +314,21 @@ def _write_cert(rt: LabRuntime, kind: str, cert_file: Path, key_file: Path) -> N
         not_before, not_after = now - dt.timedelta(days=355), now + dt.timedelta(days=10)
     elif kind == "wrong-host":
         names = ("wrong-host.golive.test",)
-    elif kind not in ("lab", "self-signed"):
+    elif kind not in ("lab", "self-signed", "private-ca-no-keyusage"):
         raise ValueError(f"unknown certificate kind {kind!r}")
+    trust_store = None
     if kind == "self-signed":
         issuer_cert, issuer_key = None, None
+    elif kind == "private-ca-no-keyusage":
+        issuer_cert, issuer_key = root_without_key_usage("golive lab private root (no keyUsage)")
+        trust_store = cert_file.parent / "private-ca.pem"
+        trust_store.write_bytes(issuer_cert.public_bytes(serialization.Encoding.PEM))
     else:
         ca = rt.ca()
         issuer_cert = x509.load_pem_x509_certificate(ca.cert_pem.bytes())
         issuer_key = serialization.load_pem_private_key(ca.private_key_pem.bytes(), password=None)
     write_pair(issue(names, not_before, not_after, issuer_cert, issuer_key), cert_file, key_file)
+    return trust_store
 
 
 COMPONENT = Nginx()

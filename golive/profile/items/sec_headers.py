@@ -1,17 +1,25 @@
-"""Profile section of SEC-HEADERS: the origins whose 200, 404 and HTTP->HTTPS redirect carry the headers."""
+"""Profile section of SEC-HEADERS: the origins whose 200, 404 and HTTP->HTTPS redirect carry the headers.
+
+An origin that serves HTTPS only (no listener on port 80, or 80 closed at the load balancer) declares its
+redirect half ``http_url: {not_applicable: "HTTPS only: no listener on 80"}``: the redirect is then not probed
+(shown with the reason), and its page and error page are still judged.
+"""
 
 from __future__ import annotations
 
 from pydantic import Field, HttpUrl
 
-from golive.profile.base import Section
+from golive.profile.base import NotApplicable, Section
 
 
 class HeaderOrigin(Section):
     name: str = Field(min_length=1)
     url: HttpUrl = Field(description="an https page of the origin that answers 200")
-    http_url: HttpUrl | None = Field(default=None, description="the plain-HTTP URL that must redirect to https; "
-                                                               "default: url with http:// on port 80")
+    http_url: HttpUrl | NotApplicable | None = Field(
+        default=None, description="the plain-HTTP URL that must redirect to https; default: url with http:// on "
+                                  "port 80. An HTTPS-only origin (nothing listening on plain HTTP) declares "
+                                  "{not_applicable: <reason>}: the redirect is not probed, the 200 and 404 are "
+                                  "still judged; a declared (or default) URL that does not answer is a blind spot")
     not_found_path: str = Field(default="/golive-check-404-not-a-page", pattern=r"^/",
                                 description="a path the origin answers with an error (404)")
 
