@@ -58,6 +58,28 @@ def test_fails_closed_when_the_target_is_down(pytester, lab_rt):
     assert result.ret == 6  # distinct exit status: could not observe
 
 
+def test_one_endpoint_down_and_one_breaking_its_contract_is_non_compliant_naming_both(pytester, lab, lab_rt):
+    """Partial observation (issue 13): the unreachable endpoint is a blind spot, the reachable one's breach is a
+    finding, the compliant one passes: non-compliant, exit 1, both named; the loop never stops at the blind one."""
+    from golive.lab.runtime import free_port
+    lab_rt.ca()
+    good, broken = lab("nginx"), lab("nginx", "health-dependency-down")
+    profile = profile_dict({"HEALTH": {"timeout_s": 1.0, "endpoints": [
+        {"name": "down", "url": f"https://127.0.0.1:{free_port()}/health", "contract": "silenttalk-api"},
+        {"name": "broken", "url": f"{broken.endpoints['https']}/health", "contract": "silenttalk-api"},
+        {"name": "good", "url": f"{good.endpoints['https']}/health", "contract": "silenttalk-api"}]}},
+        trust={"ca_bundle": str(lab_rt.ca_file)})
+    result = run_gate(pytester, profile, "health")
+    assert result.verdict("HEALTH") == "non-compliant", result.output
+    assert result.ret == 1
+    messages = result.messages("HEALTH")
+    assert "broken (https://" in messages and "body.redis is 'disconnected'" in messages
+    assert "Not observed (1)" in messages and "down (https://127.0.0.1:" in messages
+    assert "connection failed" in messages and "good (" not in messages
+    assert result.summary["items"]["HEALTH"]["blind_spots"]
+    assert '"name": "good"' in result.attachments()
+
+
 def test_untrusted_certificate_is_could_not_observe(pytester, lab):
     """Without the lab CA in the trust store the TLS handshake fails: blindness, never a pass."""
     site = lab("nginx")

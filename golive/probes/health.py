@@ -26,9 +26,10 @@ class HealthObservation:
     timed_out: bool = False
 
 
-def observe(client: httpx.Client, url: str) -> HealthObservation:
+def observe(client: httpx.Client, url: str, name: str | None = None) -> HealthObservation:
     """GET the endpoint once. Connecting that fails is 'could not observe'; a server that accepts the
-    connection but does not answer in time is observed as timed out (a breach, not blindness)."""
+    connection but does not answer in time is observed as timed out (a breach, not blindness). ``name``: the
+    profile's name for the endpoint, in the blind spot."""
     started = time.perf_counter()
     try:
         response = client.get(url)
@@ -36,7 +37,7 @@ def observe(client: httpx.Client, url: str) -> HealthObservation:
         elapsed = (time.perf_counter() - started) * 1000
         return HealthObservation(url, 0, "", "", None, round(elapsed, 1), timed_out=True)
     except httpx.HTTPError as exc:
-        raise CouldNotObserve(url, describe_error(exc)) from None
+        raise CouldNotObserve(f"{name} ({url})" if name else url, describe_error(exc)) from None
     elapsed = (time.perf_counter() - started) * 1000
     try:
         parsed = json.loads(response.text)
