@@ -54,7 +54,7 @@ KUBE_RESOURCES = [
 
 
 def _profile(resources, runbooks=("000",), **providers):
-    return profile_dict({"MULTI-AZ": {"min_zones": 3, "resources": resources}}, runbooks=list(runbooks),
+    return profile_dict({"MULTI-AZ": {"min_zones": 3, "resources": [dict(r) for r in resources]}}, runbooks=list(runbooks),
                         providers=providers)
 
 
@@ -107,6 +107,41 @@ def test_an_override_lowers_the_bar_only_with_a_reason():
         "requires 3 zones")  # an unlisted resource is judged at the section's bar
     row = zones.table([pair], section)[0]
     assert row["zones_required"] == 2 and row["listed_in_profile"] is True
+
+
+def test_a_field_not_returned_is_a_blind_spot_naming_it_never_a_breach_or_a_pass():
+    section = _section(resources=[{"tier": "database", "name": "pg", "min_zones": 2, "min_replicas": 2,
+                                   "because": "primary and standby"}])
+    standby_unknown = ZonePlacement("database", "pg", ("a",), {"MultiAZ": True}, 2, "rds:DescribeDBInstances",
+                                    kind="RDS", unknown=("SecondaryAvailabilityZone",))
+    assert zones.problems([standby_unknown], section, ["000"]) == []  # not "1 zone": unknown, not false
+    spots = zones.blind_spots([standby_unknown])
+    assert [s.what for s in spots] == ["RDS pg: SecondaryAvailabilityZone"]
+    assert "not returned by rds:DescribeDBInstances" in spots[0].why
+    flag_unknown = ZonePlacement("cache", "redis", ("a", "b", "c"), {"MultiAZ": None}, 3, kind="ElastiCache")
+    assert zones.problems([flag_unknown], _section(), ["000"]) == []
+    assert [s.what for s in zones.blind_spots([flag_unknown])] == ["ElastiCache redis: MultiAZ"]
+    assert zones.table([standby_unknown], section)[0]["not_returned"] == ["SecondaryAvailabilityZone"]
+
+
+def test_same_name_different_kinds_an_override_applies_to_one_resource():
+    pair = ZonePlacement("database", "pg", ("a", "b"), {"MultiAZ": True}, 2, kind="RDS")
+    group = ZonePlacement("database", "pg", ("a", "b"), source="rds:X Subnets", kind="DB subnet group")
+    override = {"tier": "database", "name": "pg", "min_zones": 2, "min_replicas": 2, "because": "primary+standby"}
+    found = zones.problems([pair, group], _section(resources=[override]), ["000"])
+    assert any(p.startswith("database pg: ambiguous: matches RDS pg and DB subnet group pg; qualify it with kind")
+               for p in found), found
+    assert "DB subnet group pg: 2 zones (a, b) from rds:X Subnets; runbook 000 requires 3 zones" in found
+    kinded = _section(resources=[{**override, "kind": "RDS"}, {"tier": "database", "name": "pg",
+                                                                "kind": "db subnet group"}])
+    assert zones.problems([pair, group], kinded, ["000"]) == [
+        "DB subnet group pg: 2 zones (a, b) from rds:X Subnets; runbook 000 requires 3 zones"]
+    assert zones.problems([pair], kinded, ["000"])[0].startswith("database db subnet group pg: not found")
+    with pytest.raises(ValueError, match="listed both with and without 'kind'"):
+        _section(resources=[{"tier": "database", "name": "pg"}, {"tier": "database", "name": "pg", "kind": "RDS"}])
+    with pytest.raises(ValueError, match="(?i)listed twice: database RDS pg"):
+        _section(resources=[{"tier": "database", "name": "pg", "kind": "RDS"},
+                            {"tier": "database", "name": "pg", "kind": "rds"}])
 
 
 # --- the three clouds, compliant and broken ----------------------------------------------------------------
@@ -171,6 +206,40 @@ def test_a_listed_resource_missing_from_the_cloud_fails(pytester, lab):
     result = run_gate(pytester, profile, "multi_az")
     assert result.verdict("MULTI-AZ") == "non-compliant"
     assert "database silenttalk-production-aurora: not found in the cloud" in result.messages("MULTI-AZ")
+
+
+@pytest.mark.xdist_group("multi-az-aws")
+def test_a_standby_zone_the_api_does_not_return_is_could_not_observe_naming_the_field(pytester, lab):
+    result = run_gate(pytester, _aws(lab("aws", "multi-az-rds-standby-zone-omitted")), "multi_az")
+    text = result.messages("MULTI-AZ")
+    assert result.verdict("MULTI-AZ") == "could-not-observe" and result.ret == 6, result.output
+    assert "RDS silenttalk-production-postgres: SecondaryAvailabilityZone" in text and "not returned" in text, text
+    assert "1 zone" not in text and "is false" not in text, text
+    assert any("SecondaryAvailabilityZone" in b for b in result.summary["items"]["MULTI-AZ"]["blind_spots"])
+
+
+SAME_NAME = "silenttalk-production-postgres"  # the instance and (in this variant) its DB subnet group
+
+
+@pytest.mark.xdist_group("multi-az-aws")
+@pytest.mark.parametrize(("kinds", "reasons", "absent"), [
+    ((None,), [f"database {SAME_NAME}: ambiguous: matches RDS {SAME_NAME} and DB subnet group {SAME_NAME}; "
+               f"qualify it with kind", f"DB subnet group {SAME_NAME}: 2 zones"], []),
+    (("RDS", "DB subnet group"), [f"DB subnet group {SAME_NAME}: 2 zones"], ["ambiguous", f"RDS {SAME_NAME}:"]),
+], ids=["unqualified-is-ambiguous", "qualified-each-judged-alone"])
+def test_an_instance_override_never_applies_to_its_same_name_subnet_group(pytester, lab, kinds, reasons, absent):
+    started = lab("aws", "multi-az-rds-same-name-subnet-group")
+    pair = {"tier": "database", "name": SAME_NAME, "min_zones": 2, "min_replicas": 2,
+            "because": "a Multi-AZ DB instance is a primary and one standby"}
+    listed = [{**pair, "kind": kinds[0]} if kinds[0] else pair]
+    listed += [{"tier": "database", "name": SAME_NAME, "kind": kind} for kind in kinds[1:]]
+    rest = [r for r in AWS_RESOURCES if r["tier"] != "database"]
+    profile = _profile([*rest, *listed], aws={**profile_block(started), "max_attempts": 1, "timeout_s": 3})
+    result = run_gate(pytester, profile, "multi_az")
+    text = result.messages("MULTI-AZ")
+    assert result.verdict("MULTI-AZ") == "non-compliant" and result.ret == 1, result.output
+    assert all(reason in text for reason in reasons), text
+    assert not any(word in text for word in absent), text
 
 
 # --- fail closed: unreachable API, missing credentials -----------------------------------------------------

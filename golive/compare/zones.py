@@ -1,8 +1,13 @@
 """MULTI-AZ: zone placements compared with the profile, strictly (three zones means three, not "more than one").
 
 ``problems(placements, section, runbooks)`` is pure: the providers' ZonePlacement records in, one sentence
-per breach out, each naming the resource, the API field and the value seen. ``table(...)`` is the evidence
-(resource -> zones, flags, members, what was required and the fields read).
+per breach out, each naming the resource, the API field and the value seen. ``blind_spots(placements)`` names
+every field an API did not return (absent is unknown, not false: never a pass, never a breach).
+``table(...)`` is the evidence (resource -> zones, flags, members, what was required and the fields read).
+
+A profile entry applies to exactly one resource: same tier and name, and its ``kind`` when it names one. An
+entry without kind that matches resources of several kinds applies to none (each is judged at the section's
+bar) and is a finding naming the candidates.
 """
 
 from __future__ import annotations
@@ -10,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from golive.profile.items.multi_az import MultiAzSection
+from golive.profile.items.multi_az import MultiAzSection, ZoneResource
 from golive.providers.records import ZonePlacement
+from golive.verdict import BlindSpot
 
 
 def label(rec: ZonePlacement) -> str:
@@ -30,45 +36,101 @@ def _zones(zones: Iterable[str]) -> str:
     return f"{len(found)} zone{'s' if len(found) != 1 else ''} ({', '.join(found) or 'none'})"
 
 
+def _named(placements: list[ZonePlacement], res: ZoneResource) -> list[ZonePlacement]:
+    return [p for p in placements if p.tier == res.tier and p.resource == res.name
+            and (res.kind is None or res.kind.lower() == (p.kind or p.tier).lower())]
+
+
+def _ambiguous(placements: list[ZonePlacement], section: MultiAzSection) -> dict[int, list[ZonePlacement]]:
+    """Entries without kind that match resources of several kinds (id(entry) -> the candidates)."""
+    out = {}
+    for res in section.resources:
+        found = _named(placements, res)
+        if res.kind is None and len({p.kind or p.tier for p in found}) > 1:
+            out[id(res)] = found
+    return out
+
+
+def entry(rec: ZonePlacement, section: MultiAzSection, placements: Iterable[ZonePlacement]) -> ZoneResource | None:
+    """The one profile entry for this resource; None when unlisted or when its entry is ambiguous."""
+    found = section.expected(rec.tier, rec.resource, rec.kind or rec.tier)
+    if found is not None and id(found) in _ambiguous(list(placements), section):
+        return None
+    return found
+
+
+def ambiguities(placements: Iterable[ZonePlacement], section: MultiAzSection) -> list[str]:
+    """A name without kind matching resources of several kinds: a profile error found after reading."""
+    out = []
+    for res in section.resources:
+        found = _ambiguous(list(placements), section).get(id(res))
+        if found:
+            kinds = sorted({p.kind or p.tier for p in found})
+            out.append(f"{res.tier} {res.name}: ambiguous: matches {' and '.join(label(p) for p in found)}; "
+                       f"qualify it with kind ({' or '.join(f'kind: {k}' for k in kinds)}) so its settings apply "
+                       f"to one resource (until then each is judged at the section's {section.min_zones} zones)")
+    return out
+
+
 def unfound(placements: Iterable[ZonePlacement], section: MultiAzSection, runbooks: Sequence[str]) -> list[str]:
     """Resources the profile lists that no read returned (a breach when every read succeeded)."""
     placements = list(placements)
-    seen = {(p.tier, p.resource) for p in placements}
-    return [f"{res.tier} {res.name}: not found in the cloud (found in this tier: "
-            f"{', '.join(sorted(p.resource for p in placements if p.tier == res.tier)) or 'nothing'}); "
-            f"{runbook_words(runbooks)} it across {section.zones_for(res.tier, res.name)} zones"
-            for res in section.resources if (res.tier, res.name) not in seen]
+    out = []
+    for res in section.resources:
+        if _named(placements, res):
+            continue
+        here = sorted(label(p) if res.kind else p.resource for p in placements if p.tier == res.tier)
+        out.append(f"{res.tier} {res.kind + ' ' if res.kind else ''}{res.name}: not found in the cloud (found in "
+                   f"this tier: {', '.join(here) or 'nothing'}); {runbook_words(runbooks)} it across "
+                   f"{section.zones_for(res)} zones")
+    return out
 
 
 def problems(placements: Iterable[ZonePlacement], section: MultiAzSection, runbooks: Sequence[str],
              all_read: bool = True) -> list[str]:
-    """Every breach: listed resources not found (only when every read succeeded), too few zones, redundancy
-    flags off, too few members."""
+    """Every breach: listed resources not found (only when every read succeeded), ambiguous names, too few
+    zones (unless a field the count needs was not returned), redundancy flags off, too few members."""
     placements = list(placements)
     says = runbook_words(runbooks)
     out: list[str] = unfound(placements, section, runbooks) if all_read else []
+    out += ambiguities(placements, section)
     for rec in placements:
-        need = section.zones_for(rec.tier, rec.resource)
+        listed = entry(rec, section, placements)
+        need = section.zones_for(listed)
         zones = tuple(dict.fromkeys(rec.zones))
         for flag, ok in rec.flags.items():
-            if not ok:
+            if ok is False:
                 out.append(f"{label(rec)}: {flag} is false; {says} Multi-AZ across {section.min_zones} zones")
-        if len(zones) < need:
+        if len(zones) < need and not rec.unknown:
             out.append(f"{label(rec)}: {_zones(zones)} from {rec.source or 'the provider'}; {says} {need} zones")
-        replicas = section.replicas_for(rec.tier, rec.resource)
+        replicas = section.replicas_for(listed)
         if rec.members is not None and rec.members < replicas:
             out.append(f"{label(rec)}: {rec.members} member{'s' if rec.members != 1 else ''}; {says} at least "
                        f"{replicas}")
     return out
 
 
+def blind_spots(placements: Iterable[ZonePlacement]) -> list[BlindSpot]:
+    """Every field an API did not return, naming the field and the resource (absent is unknown, not false)."""
+    out = []
+    for rec in placements:
+        where = rec.source or "the provider"
+        out += [BlindSpot(f"{label(rec)}: {field}", f"not returned by {where}, so its zones are not counted "
+                          f"(absent is unknown, not false)") for field in rec.unknown]
+        out += [BlindSpot(f"{label(rec)}: {flag}", f"not returned by {where} (absent is unknown, not false)")
+                for flag, ok in rec.flags.items() if ok is None]
+    return out
+
+
 def table(placements: Iterable[ZonePlacement], section: MultiAzSection) -> list[dict[str, Any]]:
     """The evidence: one row per resource, with what it needed and which API fields were read."""
+    placements = list(placements)
     rows = []
     for rec in sorted(placements, key=lambda p: (p.tier, p.kind, p.resource)):
+        listed = entry(rec, section, placements)
         rows.append({"tier": rec.tier, "kind": rec.kind, "resource": rec.resource, "zones": list(dict.fromkeys(rec.zones)),
-                     "zones_required": section.zones_for(rec.tier, rec.resource), "flags": dict(rec.flags),
-                     "members": rec.members, "members_required": section.replicas_for(rec.tier, rec.resource)
-                     if rec.members is not None else None,
-                     "listed_in_profile": section.expected(rec.tier, rec.resource) is not None, "read": rec.source})
+                     "zones_required": section.zones_for(listed), "flags": dict(rec.flags),
+                     "not_returned": list(rec.unknown), "members": rec.members,
+                     "members_required": section.replicas_for(listed) if rec.members is not None else None,
+                     "listed_in_profile": listed is not None, "read": rec.source})
     return rows

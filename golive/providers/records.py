@@ -17,19 +17,24 @@ class ZonePlacement:
     tier: load-balancer | compute | database | cache | queue | nodes | workload
     resource: the name the profile uses for it (ALB name, RDS identifier, ns/deployment, ...)
     zones: the distinct zones observed for its members/subnets/replicas
-    flags: redundancy settings that must all be true (e.g. {"MultiAZ": True, "AutomaticFailover": False})
+    flags: redundancy settings that must all be true (e.g. {"MultiAZ": True, "AutomaticFailover": False});
+        None when the API did not return the setting (not observed: a blind spot, never false)
     members: how many members/replicas/nodes it has (None when not meaningful)
     source: the API fields read, for evidence ("rds:DescribeDBInstances MultiAZ, SecondaryAvailabilityZone")
-    kind: what the resource is, for messages ("RDS", "ALB", "Deployment"); the tier when empty
+    kind: what the resource is, for messages and kind-qualified profile entries ("RDS", "DB subnet group",
+        "ALB", "Deployment"); the tier when empty
+    unknown: fields the API did not return that the zone count needs ("SecondaryAvailabilityZone",
+        "node ip-10-0-1-5 label topology.kubernetes.io/zone"): its zones are then not judged (a blind spot)
     """
 
     tier: str
     resource: str
     zones: tuple[str, ...]
-    flags: dict[str, bool] = field(default_factory=dict)
+    flags: dict[str, bool | None] = field(default_factory=dict)
     members: int | None = None
     source: str = ""
     kind: str = ""
+    unknown: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ unchanged (same URLs, same JSON shapes as AWS):
   (ListRecoveryPointsByBackupVault/ByResource, DescribeRecoveryPoint) and ListProtectedResources;
 - ElastiCache: a (cluster-mode disabled) replication group gets ``NumCacheClusters`` members, each in its
   ``PreferredCacheClusterAZs`` zone (moto 5.2.5 creates one member only);
-- RDS: ``SecondaryAvailabilityZone`` of a Multi-AZ instance (a zone of its subnet group other than the primary's);
+- RDS: ``SecondaryAvailabilityZone`` of a Multi-AZ instance (a zone of its subnet group other than the primary's),
+  left out for an instance tagged ``golive-lab:omit = SecondaryAvailabilityZone`` (real APIs omit fields);
 - WAFv2: ``ListResourcesForWebACL`` (moto 5.2.5 records associations but has no call to list them);
 - CloudFront: ``GetCachePolicy`` of AWS's managed cache policies (moto 5.2.5 has no cache policies; their ids and
   TTLs are the same in every account, as AWS documents them), served in CloudFront's REST-XML shape;
@@ -28,6 +29,7 @@ from urllib.parse import unquote
 
 ACCOUNT_KEY = re.compile(r"^AKIALAB[0R](\d{12})$")  # R: the restricted reader (restricted.py)
 LAB_ROUTE = "/golive-lab/backup-jobs"
+OMIT_TAG = "golive-lab:omit"  # a seeded resource's field the emulator leaves out of its answers
 CACHE_POLICY_ROUTE = re.compile(r"^/2020-05-31/cache-policy/([^/]+)$")
 
 
@@ -57,7 +59,8 @@ def _patch_rds() -> None:
     from moto.rds.models import DBInstance
 
     def secondary_availability_zone(self: Any) -> str | None:
-        if not self.multi_az:
+        if not self.multi_az or any(t.get("Key") == OMIT_TAG and t.get("Value") == "SecondaryAvailabilityZone"
+                                    for t in getattr(self, "tags", None) or []):
             return None
         zones: list[str] = []
         group = getattr(self, "db_subnet_group", None)

@@ -4,6 +4,13 @@ Every resource the providers find is judged (nothing is waved through for being 
 listed under ``resources`` must also be found, so a resource missing from the cloud fails instead of
 passing unseen. A listed resource may lower ``min_zones`` only where the service itself cannot do more
 (a primary/standby pair spans two zones), and must then say why in ``because``.
+
+Names are unique per kind, not per account: an RDS instance, its DB subnet group and its parameter group are
+often all called the same. An entry may name its ``kind`` (as the providers name kinds: "RDS", "DB subnet
+group", "RDS cluster", "ALB", "ECS service", "ElastiCache", "Azure Cache for Redis", "App Service plan",
+"PostgreSQL flexible server", "Deployment", "StatefulSet"); it then applies to that one resource only. An
+entry without ``kind`` that matches resources of several kinds applies to none of them and is a finding
+naming the candidates (it can only be known after reading).
 """
 
 from __future__ import annotations
@@ -23,6 +30,10 @@ class ZoneResource(Section):
 
     tier: Tier
     name: str = Field(min_length=1)
+    kind: str | None = Field(default=None, min_length=1, description=(
+        "which resource of that name (the kind the evidence's zone table shows: RDS, DB subnet group, ALB, "
+        "ECS service, ElastiCache, Deployment, ...); needed when resources of different kinds share the name, "
+        "matched case-insensitively"))
     min_zones: int | None = Field(default=None, ge=1, le=6, description="override of the section's min_zones")
     min_replicas: int | None = Field(default=None, ge=1, description="override of the section's min_replicas")
     because: str | None = Field(default=None, min_length=3, description="why an override is lower than the section's")
@@ -41,19 +52,23 @@ class MultiAzSection(Section):
             if lower and not res.because:
                 raise ValueError(f"resources[{res.tier} {res.name}] lowers min_zones/min_replicas below the "
                                  f"section's; say why in 'because' (the runbook line or the service limit)")
-        names = [(r.tier, r.name) for r in self.resources]
-        twice = sorted({f"{t} {n}" for t, n in names if names.count((t, n)) > 1})
+        keys = [(r.tier, r.name, (r.kind or "").lower()) for r in self.resources]
+        twice = sorted({f"{t} {k + ' ' if k else ''}{n}" for t, n, k in keys if keys.count((t, n, k)) > 1})
         if twice:
             raise ValueError(f"resources listed twice: {', '.join(twice)}")
+        mixed = sorted({f"{t} {n}" for t, n, k in keys if not k and any(o[:2] == (t, n) and o[2] for o in keys)})
+        if mixed:
+            raise ValueError(f"resources {', '.join(mixed)} are listed both with and without 'kind'; give every "
+                             f"entry of that name its kind (e.g. kind: RDS and kind: DB subnet group)")
         return self
 
-    def expected(self, tier: str, name: str) -> ZoneResource | None:
-        return next((r for r in self.resources if r.tier == tier and r.name == name), None)
+    def expected(self, tier: str, name: str, kind: str = "") -> ZoneResource | None:
+        """The entry naming this resource: same tier and name, and its kind when the entry names one."""
+        return next((r for r in self.resources if r.tier == tier and r.name == name
+                     and (r.kind is None or r.kind.lower() == kind.lower())), None)
 
-    def zones_for(self, tier: str, name: str) -> int:
-        found = self.expected(tier, name)
-        return found.min_zones if found is not None and found.min_zones is not None else self.min_zones
+    def zones_for(self, entry: ZoneResource | None) -> int:
+        return entry.min_zones if entry is not None and entry.min_zones is not None else self.min_zones
 
-    def replicas_for(self, tier: str, name: str) -> int:
-        found = self.expected(tier, name)
-        return found.min_replicas if found is not None and found.min_replicas is not None else self.min_replicas
+    def replicas_for(self, entry: ZoneResource | None) -> int:
+        return entry.min_replicas if entry is not None and entry.min_replicas is not None else self.min_replicas
