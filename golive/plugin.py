@@ -30,6 +30,7 @@ CHECKS = ROOT / "checks"
 PROFILE_KEY = pytest.StashKey[LoadedProfile]()
 SUMMARY_KEY = pytest.StashKey[RunSummary]()
 LAB_KEY = pytest.StashKey[object]()
+LAB_ENV_KEY = pytest.StashKey[pytest.MonkeyPatch]()
 CACHE_DIR_KEY = pytest.StashKey[Path]()
 REDACTOR_KEY = pytest.StashKey[Redactor]()
 TICKET = re.compile(r"^([A-Z][A-Z0-9]+-\d+|CHG\d+|https?://[^\s]+)$")
@@ -136,6 +137,8 @@ def pytest_configure_node(node) -> None:
 def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
     loaded = config.stash.get(PROFILE_KEY, None)
+    if loaded is not None and loaded.profile.lab and not config.option.collectonly:
+        _lab_credentials(config)  # every process of a lab run, whoever started the lab
     if (loaded is None or not loaded.profile.lab or _is_worker(config) or config.option.collectonly
             or config.getoption("--no-lab")):
         return
@@ -152,6 +155,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     config.stash[LAB_KEY] = rt
 
 
+def _lab_credentials(config: pytest.Config) -> None:
+    """A lab profile's Azure credential is the standard chain's managed identity, answered by the lab's ARM
+    emulator (IDENTITY_ENDPOINT/IDENTITY_HEADER); set for this run only, never for another profile."""
+    from golive.lab.components.azure import identity_environment
+    patch = pytest.MonkeyPatch()
+    for key, value in identity_environment().items():
+        patch.setenv(key, value)
+    config.stash[LAB_ENV_KEY] = patch
+
+
 EXIT_COULD_NOT_OBSERVE = 6
 
 
@@ -161,6 +174,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if rt is not None:
         from golive.lab import shared
         shared.down(rt)
+    lab_env = config.stash.get(LAB_ENV_KEY, None)
+    if lab_env is not None:
+        lab_env.undo()
     summary = config.stash.get(SUMMARY_KEY, None)
     cache_dir = config.stash.get(CACHE_DIR_KEY, None)
     if summary is None or cache_dir is None or _is_worker(config):

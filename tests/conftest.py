@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import tempfile
 
 import httpcore  # noqa: F401  (imported before pytester's in-process runs, so httpx maps its errors)
 import matplotlib
@@ -12,6 +14,11 @@ import matplotlib.pyplot  # noqa: E402,F401  (pytester's in-process runs unload 
 import pytest
 
 from golive.lab.component import Started, components
+
+# Self-tests never write into the checkout's reports/ (a user's last gate run stays as it was): every gate they
+# start, in-process or as a subprocess, writes its default reports under this run's temporary folder.
+os.environ.setdefault("GOLIVE_REPORTS_DIR", tempfile.mkdtemp(prefix="golive-selftest-reports-"))
+from golive.lab.components.azure import identity_environment
 from golive.lab.runtime import LabRuntime
 
 pytest_plugins = ["pytester"]
@@ -33,6 +40,8 @@ def shared_lab_at(state):
 
     patch = pytest.MonkeyPatch()
     patch.setenv("GOLIVE_LAB_DIR", str(state))
+    for key, value in identity_environment().items():  # the shared lab's Azure token, as a lab run sets it
+        patch.setenv(key, value)
     rt = LabRuntime(state)
     shared.up(rt)
     try:
@@ -44,13 +53,21 @@ def shared_lab_at(state):
 
 @pytest.fixture(scope="session")
 def lab(lab_rt: LabRuntime):
-    """``lab("nginx", "health-slow")`` starts that variant once per session and returns its endpoints."""
+    """``lab("nginx", "health-slow")`` starts that variant once per session and returns its endpoints.
+
+    The first Azure emulator started also becomes the session's managed-identity endpoint (every emulator issues
+    the same lab token), so DefaultAzureCredential in the gates reads the lab's token as a lab run does."""
     cache: dict[tuple[str, str], Started] = {}
+    patch = pytest.MonkeyPatch()
 
     def start(component: str, variant: str = "compliant") -> Started:
         key = (component, variant)
         if key not in cache:
             cache[key] = components()[component].start(lab_rt, variant)
+            if component == "azure" and not any(c == "azure" for c, _ in list(cache)[:-1]):
+                for name, value in identity_environment(cache[key].endpoints["identity_endpoint"]).items():
+                    patch.setenv(name, value)
         return cache[key]
 
-    return start
+    yield start
+    patch.undo()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from golive.lab.components.aws import profile_block
+from golive.lab.components.azure import profile_block as azure_block
 
 
 def aws(started: Any, **over: Any) -> dict[str, Any]:
@@ -13,10 +14,7 @@ def aws(started: Any, **over: Any) -> dict[str, Any]:
 
 
 def azure(started: Any, **over: Any) -> dict[str, Any]:
-    e = started.endpoints
-    return {"azure": {"subscription_id": e["subscription_id"], "resource_group": e["resource_group"],
-                      "base_url": e["arm"], "ca_bundle": e["ca_bundle"], "lab_token": True, "max_retries": 0,
-                      "timeout_s": 5, **over}}
+    return {"azure": {**azure_block(started), "max_retries": 0, "timeout_s": 5, **over}}
 
 
 def kubernetes(started: Any, namespaces: tuple[str, ...] = ("social-platform-production", "production"),

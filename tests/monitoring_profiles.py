@@ -15,6 +15,7 @@ import yaml
 
 from gate import ROOT, profile_dict
 from golive.lab.components.aws import profile_block
+from golive.lab.components.azure import profile_block as azure_block
 
 PROFILES = {name: yaml.safe_load((ROOT / "profiles" / f"{name}.yaml").read_text())["items"]
             for name in ("local", "social-platform")}
@@ -33,10 +34,7 @@ def aws(started) -> dict[str, Any]:
 
 
 def azure(started) -> dict[str, Any]:
-    e = started.endpoints
-    return {"azure": {"subscription_id": e["subscription_id"], "resource_group": e["resource_group"],
-                      "base_url": e["arm"], "ca_bundle": e["ca_bundle"], "lab_token": True, "max_retries": 0,
-                      "timeout_s": 5}}
+    return {"azure": {**azure_block(started), "max_retries": 0, "timeout_s": 5}}
 
 
 def kubernetes(started) -> dict[str, Any]:

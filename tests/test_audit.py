@@ -85,12 +85,12 @@ def test_aws_calls_are_recorded_at_the_sdk_and_a_bypassing_write_is_caught(lab):
 
 
 def test_azure_calls_are_recorded_and_writes_refused_before_sending(lab):
+    from golive.lab.components.azure import profile_block as azure_block
     from golive.profile.model import AzureProvider as AzureConfig
     from golive.providers.azure.core import AzureProvider
     e = lab("azure").endpoints
     log = AuditLog()
-    az = AzureProvider(AzureConfig(subscription_id=e["subscription_id"], resource_group=e["resource_group"],
-                                   base_url=e["arm"], ca_bundle=e["ca_bundle"], lab_token=True), audit=log)
+    az = AzureProvider(AzureConfig(**azure_block(lab("azure"))), audit=log)
     az.read("redis", "Redis caches", lambda c: c.redis.list_by_resource_group(e["resource_group"]))
     assert log.calls() and all(c.is_read and c.cloud == "azure" for c in log.calls())
     assert "Microsoft.Cache/redis/read" in {azure_action(c.method, c.path) for c in log.calls()}

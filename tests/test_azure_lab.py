@@ -10,7 +10,7 @@ import pytest
 
 from golive.lab.azure import fixtures
 from golive.lab.azure.arm import rid
-from golive.lab.components.azure import COMPONENT
+from golive.lab.components.azure import COMPONENT, profile_block
 from golive.lab.runtime import LabRuntime, free_port
 from golive.profile.model import AzureProvider as AzureConfig
 from golive.profile.model import Providers
@@ -24,10 +24,7 @@ VAULT, INSTANCE = "silenttalk-backup-vault", "silenttalk-postgres-instance"
 
 
 def config(started, **over) -> AzureConfig:
-    values = {"subscription_id": started.endpoints["subscription_id"],
-              "resource_group": started.endpoints["resource_group"], "base_url": started.endpoints["arm"],
-              "ca_bundle": started.endpoints["ca_bundle"], "lab_token": True, **over}
-    return AzureConfig(**values)
+    return AzureConfig(**{**profile_block(started), **over})
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +170,7 @@ def test_throttling_is_retried(lab):
 
 
 def test_unreachable_arm_could_not_observe(compliant):
-    az = AzureProvider(config(compliant, base_url=f"https://127.0.0.1:{free_port()}", max_retries=1))
+    az = AzureProvider(config(compliant, arm_endpoint=f"https://127.0.0.1:{free_port()}", max_retries=1))
     with pytest.raises(CouldNotObserve, match="PostgreSQL flexible servers.*could not be reached") as caught:
         az.postgres.flexible_servers()
     assert "silenttalk-production-rg" in caught.value.target
@@ -186,7 +183,7 @@ def test_missing_credentials_could_not_observe(compliant, monkeypatch):
     for key in [k for k in os.environ if k.startswith("AZURE_")]:
         monkeypatch.delenv(key)
     monkeypatch.setenv("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential")  # no IMDS probe, no subprocess
-    az = AzureProvider(config(compliant, lab_token=False))
+    az = AzureProvider(config(compliant))
     with pytest.raises(CouldNotObserve, match="no usable Azure credential.*az login") as caught:
         az.redis.caches()
     assert "Azure Cache for Redis instances" in caught.value.target
@@ -198,7 +195,7 @@ def test_refused_token_could_not_observe(compliant):
             from azure.core.credentials import AccessToken
             return AccessToken("not-the-lab-token", int(time.time()) + 600)
 
-    az = AzureProvider(config(compliant, lab_token=False), credential=WrongToken())
+    az = AzureProvider(config(compliant), credential=WrongToken())
     with pytest.raises(CouldNotObserve, match="HTTP 401 AuthenticationFailed.*Reader role"):
         az.keyvault.vaults()
 

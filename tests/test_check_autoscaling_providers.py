@@ -25,6 +25,7 @@ import yaml
 
 from gate import ROOT, profile_dict, run_gate
 from golive.lab.components.aws import profile_block
+from golive.lab.components.azure import profile_block as azure_block
 from golive.lab.runtime import free_port
 from golive.profile.model import Providers
 from golive.providers import CloudProviders
@@ -45,9 +46,7 @@ def _aws_block(started, **over):
 
 
 def _azure_block(started, **over):
-    e = started.endpoints
-    return {"subscription_id": e["subscription_id"], "resource_group": e["resource_group"], "base_url": e["arm"],
-            "ca_bundle": e["ca_bundle"], "lab_token": True, "max_retries": 0, "timeout_s": 3, **over}
+    return {**azure_block(started), "max_retries": 0, "timeout_s": 3, **over}
 
 
 def _kube_block(started, **over):
@@ -129,7 +128,7 @@ def test_fails_naming_resource_and_field_on_each_broken_variant(pytester, starte
 
 @pytest.mark.parametrize(("cloud", "down", "reason"), [
     ("aws", {"endpoint_url": "http://127.0.0.1:{port}"}, "application-autoscaling:DescribeScalableTargets"),
-    ("azure", {"base_url": "https://127.0.0.1:{port}"}, "could not be reached"),
+    ("azure", {"arm_endpoint": "https://127.0.0.1:{port}"}, "could not be reached"),
     ("kubernetes", None, "cannot reach the API server"),
 ])
 def test_unreachable_api_is_could_not_observe(pytester, started, tmp_path, cloud, down, reason):

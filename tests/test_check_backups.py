@@ -18,6 +18,7 @@ from gate import profile_dict, run_gate
 from golive import schedules
 from golive.compare import backups
 from golive.lab.components.aws import profile_block
+from golive.lab.components.azure import profile_block as azure_block
 from golive.lab.runtime import free_port
 from golive.profile.items.backups import BackupsSection
 from golive.providers.records import BackupJob, BackupSchedule, DataProtection, RecoveryPoint
@@ -38,12 +39,8 @@ def _aws(started, **over):
 
 
 def _azure(started, **over):
-    e = started.endpoints
     return profile_dict({"BACKUPS": {"resources": [PG], "schedules": ["silenttalk-every-6h"], "cross_region": [PG]}},
-                        providers={"azure": {"subscription_id": e["subscription_id"],
-                                             "resource_group": e["resource_group"], "base_url": e["arm"],
-                                             "ca_bundle": e["ca_bundle"], "lab_token": True, "max_retries": 1,
-                                             **over}})
+                        providers={"azure": {**azure_block(started), "max_retries": 1, **over}})
 
 
 def _kube(started, **over):
@@ -113,7 +110,7 @@ def test_a_stopped_or_absent_api_is_could_not_observe(pytester, lab, lab_rt):
     assert result.verdict("BACKUPS") == "could-not-observe", result.output
     assert "ListBackupPlans" in result.messages("BACKUPS") and f"127.0.0.1:{port}" in result.messages("BACKUPS")
     assert result.ret == 6
-    azure = _azure(lab("azure"), base_url=f"https://127.0.0.1:{port}", max_retries=0)
+    azure = _azure(lab("azure"), arm_endpoint=f"https://127.0.0.1:{port}", max_retries=0)
     result = run_gate(pytester, azure, "backups")
     assert result.verdict("BACKUPS") == "could-not-observe" and "could not be reached" in result.messages("BACKUPS")
     kube = _kube(lab("kubernetes"))
@@ -134,7 +131,7 @@ def test_missing_credentials_are_could_not_observe(pytester, lab, monkeypatch, t
     result = run_gate(pytester, _aws(lab("aws"), profile=None, credentials_file=str(empty)), "backups")
     assert result.verdict("BACKUPS") == "could-not-observe", result.output
     assert "no usable AWS credentials" in result.messages("BACKUPS")
-    result = run_gate(pytester, _azure(lab("azure"), lab_token=False), "backups")
+    result = run_gate(pytester, _azure(lab("azure")), "backups")  # the chain without the lab's managed identity
     assert result.verdict("BACKUPS") == "could-not-observe", result.output
     assert "no usable Azure credential" in result.messages("BACKUPS")
 

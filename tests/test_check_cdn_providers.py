@@ -76,7 +76,7 @@ def test_unreachable_cloud_apis_and_unknown_distributions_are_could_not_observe(
     assert aws.verdict(ITEM) == "could-not-observe", aws.output
     assert "cloudfront:ListDistributions" in aws.messages(ITEM), aws.messages(ITEM)
 
-    azure = _gate(pytester, lab, lab_rt, lab_providers.azure(lab("azure"), base_url=f"https://{down}", timeout_s=1),
+    azure = _gate(pytester, lab, lab_rt, lab_providers.azure(lab("azure"), arm_endpoint=f"https://{down}", timeout_s=1),
                   [AZURE_DIST])
     assert azure.verdict(ITEM) == "could-not-observe", azure.output
     assert "could not be reached" in azure.messages(ITEM)

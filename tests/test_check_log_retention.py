@@ -53,7 +53,7 @@ def test_an_unknown_prefix_fails_and_an_unreachable_arm_is_could_not_observe(pyt
     assert "no log group starts with '/nothing/'" in result.messages("LOG-RETENTION")
     faults = lab("faults", "server-error")
     azure = PROVIDERS["azure"](lab("azure"))
-    azure["azure"]["base_url"] = faults.endpoints["https"]
+    azure["azure"]["arm_endpoint"] = faults.endpoints["https"]
     result = run_gate(pytester, profile("LOG-RETENTION", section("LOG-RETENTION", **AZURE_ONLY), azure), "log_retention")
     assert result.verdict("LOG-RETENTION") == "could-not-observe", result.output
 

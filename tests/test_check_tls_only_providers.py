@@ -90,7 +90,7 @@ def test_unreachable_cloud_apis_are_could_not_observe(pytester, lab, lab_rt, tmp
     assert aws.verdict(ITEM) == "could-not-observe", aws.output
     assert "elbv2:DescribeLoadBalancers" in aws.messages(ITEM) and "could not connect" in aws.messages(ITEM)
 
-    azure = _gate(pytester, lab, lab_rt, lab_providers.azure(lab("azure"), base_url=f"https://{down}", timeout_s=1))
+    azure = _gate(pytester, lab, lab_rt, lab_providers.azure(lab("azure"), arm_endpoint=f"https://{down}", timeout_s=1))
     assert azure.verdict(ITEM) == "could-not-observe", azure.output
     assert "could not be reached" in azure.messages(ITEM)
 

@@ -14,6 +14,7 @@ import yaml
 
 from gate import ROOT, profile_dict, run_gate
 from golive.lab.components.aws import profile_block
+from golive.lab.components.azure import profile_block as azure_block
 from golive.lab.runtime import free_port
 
 ITEM = "TURN"
@@ -26,10 +27,7 @@ def _aws(started, **over):
 
 
 def _azure(started, **over):
-    e = started.endpoints
-    return {"azure": {"subscription_id": e["subscription_id"], "resource_group": e["resource_group"],
-                      "base_url": e["arm"], "ca_bundle": e["ca_bundle"], "lab_token": True, "max_retries": 0,
-                      "timeout_s": 5, **over}}
+    return {"azure": {**azure_block(started), "max_retries": 0, "timeout_s": 5, **over}}
 
 
 def _gate(pytester, providers):
@@ -71,6 +69,6 @@ def test_azure_broken_nsgs_fail(pytester, lab, variant, reason):
 
 
 def test_unreachable_api_is_could_not_observe(pytester, lab):
-    result = _gate(pytester, _azure(lab("azure"), base_url=f"https://127.0.0.1:{free_port()}", timeout_s=2))
+    result = _gate(pytester, _azure(lab("azure"), arm_endpoint=f"https://127.0.0.1:{free_port()}", timeout_s=2))
     assert result.verdict(ITEM) == "could-not-observe", result.output
     assert "network security groups" in result.messages(ITEM) and "could not be reached" in result.messages(ITEM)

@@ -14,6 +14,7 @@ import azure.mgmt.network  # noqa: F401
 import pytest
 import requests  # noqa: F401
 
+from golive.lab.components.azure import profile_block as azure_block
 from golive.lab.runtime import free_port
 from waf_gate import ITEM, configuration_gate, fails_naming
 
@@ -25,10 +26,7 @@ KUBE = {"protects": "social-platform-production/social-platform", "managed_group
 
 
 def _azure(started, **over):
-    e = started.endpoints
-    return {"azure": {"subscription_id": e["subscription_id"], "resource_group": e["resource_group"],
-                      "base_url": e["arm"], "ca_bundle": e["ca_bundle"], "lab_token": True, "max_retries": 0,
-                      "timeout_s": 5, **over}}
+    return {"azure": {**azure_block(started), "max_retries": 0, "timeout_s": 5, **over}}
 
 
 def _kube(started):
@@ -71,7 +69,7 @@ def test_azure_classic_front_door_waf_detection_403_fails_naming_both(pytester, 
 
 def test_azure_unreachable_is_could_not_observe(pytester, lab):
     started = lab("azure")
-    providers = _azure(started, base_url=f"https://127.0.0.1:{free_port()}", timeout_s=2)
+    providers = _azure(started, arm_endpoint=f"https://127.0.0.1:{free_port()}", timeout_s=2)
     result = configuration_gate(pytester, AZURE, providers)
     assert result.verdict(ITEM) == "could-not-observe", result.output
     assert "could not be reached" in result.messages(ITEM)

@@ -108,7 +108,7 @@ def broken_profile(raw: dict, item: Item, condition: str, tmp: Path, faults, fau
         empty = tmp / "empty-credentials"
         empty.write_text("")
         providers["aws"]["credentials_file"] = str(empty)
-        providers["azure"]["lab_token"] = False  # DefaultAzureCredential, kept off the network:
+        # DefaultAzureCredential without the lab's managed identity, kept off the network:
         for name in ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_USERNAME"):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("AZURE_AUTHORITY_HOST", f"https://127.0.0.1:{free_port()}")
@@ -121,7 +121,7 @@ def broken_profile(raw: dict, item: Item, condition: str, tmp: Path, faults, fau
         if not _uses_providers(item):
             return None
         providers["aws"].update(endpoint_url=faults.endpoints["http"], max_attempts=1)
-        providers["azure"].update(base_url=faults.endpoints["https"], ca_bundle=str(faults_ca), max_retries=0)
+        providers["azure"].update(arm_endpoint=faults.endpoints["https"], ca_bundle=str(faults_ca), max_retries=0)
         providers["kubernetes"].update(kubeconfig=_kubeconfig(raw, tmp, faults.endpoints["https"], faults_ca),
                                        max_attempts=1)
         return profile

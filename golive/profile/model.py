@@ -40,13 +40,46 @@ class AwsProvider(Section):
 
 
 class AzureProvider(Section):
+    """One subscription and resource group in one Azure cloud; credentials come from DefaultAzureCredential."""
+
     subscription_id: str = Field(pattern=r"^[0-9a-fA-F-]{36}$")
     resource_group: str = Field(min_length=1)
-    base_url: str | None = Field(default=None, description="ARM endpoint override (lab only)")
+    cloud: Literal["public", "usgovernment", "china", "custom"] = Field(
+        default="public", description="the Azure cloud: public, usgovernment, china, or custom (an ARM-compatible "
+                                      "endpoint such as Azure Stack Hub: give arm_endpoint, authority_host, audience)")
+    arm_endpoint: str | None = Field(default=None, pattern=r"^https://", description="ARM endpoint of a custom cloud")
+    authority_host: str | None = Field(default=None, pattern=r"^https://",
+                                       description="Microsoft Entra authority of a custom cloud")
+    audience: str | None = Field(default=None, min_length=1, description="token audience of a custom cloud's ARM "
+                                                                         "(the credential scope is <audience>/.default)")
     ca_bundle: Path | None = None
-    lab_token: bool = Field(default=False, description="use the lab's offline token instead of DefaultAzureCredential")
     timeout_s: float = Field(default=20.0, gt=0, le=120, description="connect and read timeout of each ARM request")
     max_retries: int = Field(default=4, ge=0, le=20, description="retries of throttled (429) and failed requests")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _removed_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "lab_token" in data:
+            raise ValueError("lab_token is gone: credentials come from DefaultAzureCredential only (the lab's "
+                             "emulator serves a managed-identity token endpoint); remove the key")
+        if isinstance(data, dict) and "base_url" in data:
+            raise ValueError("base_url is gone: name the cloud instead (cloud: custom with arm_endpoint, "
+                             "authority_host and audience)")
+        return data
+
+    @model_validator(mode="after")
+    def _custom_cloud(self) -> AzureProvider:
+        fields = ("arm_endpoint", "authority_host", "audience")
+        if self.cloud == "custom":
+            missing = [name for name in fields if getattr(self, name) is None]
+            if missing:
+                raise ValueError(f"cloud: custom needs {', '.join(missing)} (the ARM endpoint, the Entra authority "
+                                 f"and the token audience of that cloud)")
+        else:
+            given = [name for name in fields if getattr(self, name) is not None]
+            if given:
+                raise ValueError(f"{', '.join(given)} apply only to cloud: custom; cloud {self.cloud} has its own")
+        return self
 
 
 class KubernetesProvider(Section):

@@ -14,8 +14,13 @@ SUBSCRIPTION = "5e1a7a1c-0000-4000-8000-000000000002"
 RESOURCE_GROUP = "silenttalk-production-rg"
 LOCATION = "eastus"
 TENANT = "72f988bf-0000-4000-8000-000000000002"
-#: the only bearer token the lab's ARM accepts (the provider's ``lab_token: true`` sends it)
+#: the only bearer token the lab's ARM accepts; its managed-identity endpoint issues it
 LAB_TOKEN = "golive-lab-offline-token"
+#: the lab's ARM as a custom cloud: token audience (resource), and the secret App Service's managed-identity
+#: endpoint asks for (``IDENTITY_HEADER``); both worthless anywhere else
+LAB_AUDIENCE = "https://management.lab.golive.test"
+IDENTITY_HEADER = "golive-lab-identity-header"
+IDENTITY_PATH = "/msi/token"
 RG_ID = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}"
 
 

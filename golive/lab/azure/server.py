@@ -8,6 +8,10 @@ Serves one variant of the fixtures (golive.lab.azure.fixtures) over HTTPS, read-
 - ``Authorization: Bearer <LAB_TOKEN>`` is required (401 ``AuthenticationFailed`` otherwise);
 - errors in ARM's shape ``{"error": {"code", "message"}}`` (404 ``ResourceNotFound``/``ResourceGroupNotFound``).
 Server variants (not fixture changes): ``throttled`` answers the first GET of each path 429 with Retry-After.
+
+``--identity-port`` also serves, over plain HTTP on loopback as App Service does, a managed-identity token endpoint
+(``GET /msi/token?api-version=2019-08-01&resource=<LAB_AUDIENCE>`` with ``X-IDENTITY-HEADER``) that issues the
+lab's token: with ``IDENTITY_ENDPOINT``/``IDENTITY_HEADER`` set, DefaultAzureCredential's managed identity reads it.
 """
 
 from __future__ import annotations
@@ -18,13 +22,14 @@ import json
 import ssl
 import sys
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from golive.lab.azure import fixtures
-from golive.lab.azure.arm import LAB_TOKEN, Arm
+from golive.lab.azure.arm import IDENTITY_HEADER, IDENTITY_PATH, LAB_AUDIENCE, LAB_TOKEN, Arm
 
 #: variants of the server itself (how it answers), beside the fixture areas' variants
 SERVER_VARIANTS = {"throttled": "ARM throttles: the first read of each path answers 429 with Retry-After: 1"}
@@ -159,6 +164,39 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, body)
 
 
+class IdentityHandler(BaseHTTPRequestHandler):
+    """App Service's managed-identity endpoint (api-version 2019-08-01) for the lab's audience only."""
+
+    server_version = "golive-lab-identity/1"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt: str, *args: Any) -> None:
+        sys.stdout.write(f"{dt.datetime.now(dt.UTC):%H:%M:%S.%f} identity {fmt % args}\n")
+        sys.stdout.flush()
+
+    def _send(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        url = urlsplit(self.path)
+        query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        if url.path != IDENTITY_PATH:
+            return self._send(404, {"statusCode": 404, "message": f"no such path {url.path}"})
+        if self.headers.get("X-IDENTITY-HEADER") != IDENTITY_HEADER:
+            return self._send(401, {"statusCode": 401, "message": "X-IDENTITY-HEADER is missing or wrong"})
+        if query.get("resource", "").rstrip("/") != LAB_AUDIENCE:
+            return self._send(400, {"statusCode": 400, "message": f"resource {query.get('resource')!r} is not the "
+                                                                  f"lab's ARM audience {LAB_AUDIENCE}"})
+        self._send(200, {"access_token": LAB_TOKEN, "expires_on": str(int(time.time()) + 3600),
+                         "resource": LAB_AUDIENCE, "token_type": "Bearer",
+                         "client_id": "00000000-0000-4000-8000-00000000a1ab"})
+
+
 class TlsServer(ThreadingHTTPServer):
     """TLS handshakes happen in the request's thread, so one slow client cannot stall the others."""
 
@@ -177,7 +215,7 @@ class TlsServer(ThreadingHTTPServer):
         super().finish_request(request, client_address)
 
 
-def serve(port: int, cert: str, key: str, variant: str, page_size: int) -> None:
+def serve(port: int, cert: str, key: str, variant: str, page_size: int, identity_port: int | None = None) -> None:
     fixture_variant = "compliant" if variant in SERVER_VARIANTS else variant
     Handler.catalog = Catalog(fixtures.build(fixture_variant), fixtures.api_versions(), fixtures.unpaged())
     Handler.page_size = page_size
@@ -186,6 +224,10 @@ def serve(port: int, cert: str, key: str, variant: str, page_size: int) -> None:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(cert, key)
+    if identity_port is not None:  # bound before ARM, so ARM answering means both are ready
+        identity = ThreadingHTTPServer(("127.0.0.1", identity_port), IdentityHandler)
+        identity.daemon_threads = True
+        threading.Thread(target=identity.serve_forever, name="identity", daemon=True).start()
     httpd = TlsServer(("127.0.0.1", port), Handler, context)
     print(f"golive lab ARM: variant {variant}, {len(Handler.catalog.by_id)} resources on https://127.0.0.1:{port}",
           flush=True)
@@ -199,9 +241,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--key", required=True)
     parser.add_argument("--variant", default="compliant")
     parser.add_argument("--page-size", type=int, default=5)
+    parser.add_argument("--identity-port", type=int, help="also serve the managed-identity token endpoint here")
     parser.add_argument("--state", help="the lab state directory (names the process as this lab's)")
     args = parser.parse_args(argv)
-    serve(args.port, args.cert, args.key, args.variant, args.page_size)
+    serve(args.port, args.cert, args.key, args.variant, args.page_size, args.identity_port)
 
 
 if __name__ == "__main__":

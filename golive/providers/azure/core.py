@@ -1,8 +1,9 @@
 """The Azure provider: real mgmt SDK clients, reads only, each distinct read made once per run.
 
-``AzureProvider(config)`` takes the profile's ``providers.azure``. Credentials: ``DefaultAzureCredential``,
-or the lab's offline token when ``lab_token: true``. ``base_url``/``ca_bundle`` point the clients at another
-ARM endpoint (the lab's). Area modules beside this one (``postgres.py``, ``monitor.py``...) hold the reads;
+``AzureProvider(config)`` takes the profile's ``providers.azure``. Credentials come only from
+``DefaultAzureCredential`` (environment, workload identity, managed identity, Azure CLI...), with the authority of
+the profile's ``cloud``; the clients talk to that cloud's ARM endpoint with its credential scope (``cloud_of``).
+``ca_bundle`` is the trust store for a custom cloud's endpoint (the lab's). Area modules beside this one (``postgres.py``, ``monitor.py``...) hold the reads;
 ``provider.postgres.flexible_servers()`` calls ``postgres.flexible_servers(provider)``. An area function
 decorated ``@records("zone_placements")`` contributes to ``provider.zone_placements()``, which is what
 ``CloudProviders.gather("zone_placements")`` calls; arguments are passed on (``provider.scaling_status(name)``).
@@ -15,7 +16,6 @@ import importlib
 import pkgutil
 import re
 import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -26,8 +26,12 @@ from golive.cache import RunCache
 from golive.profile.model import AzureProvider as AzureConfig
 from golive.verdict import CouldNotObserve
 
-#: the bearer token the lab's ARM emulator accepts (``lab_token: true``); worthless anywhere else
-LAB_TOKEN = "golive-lab-offline-token"
+#: the named clouds (profile ``providers.azure.cloud``) -> ARM endpoint and ``AzureAuthorityHosts`` attribute
+NAMED_CLOUDS = {
+    "public": ("https://management.azure.com", "AZURE_PUBLIC_CLOUD"),
+    "usgovernment": ("https://management.usgovcloudapi.net", "AZURE_GOVERNMENT"),
+    "china": ("https://management.chinacloudapi.cn", "AZURE_CHINA"),
+}
 
 #: client name -> (module, class) of the mgmt SDK (pinned in requirements.txt)
 CLIENTS = {
@@ -75,12 +79,25 @@ def _contributors(kind: str) -> list[Callable[..., Iterable[Any]]]:
             if callable(fn) and kind in getattr(fn, _RECORDS_ATTR, ())]
 
 
-class LabTokenCredential:
-    """A static token for the lab's ARM emulator; makes no network call."""
+@dataclass(frozen=True)
+class Cloud:
+    """Where one Azure cloud's ARM and Microsoft Entra ID are: what the clients and the credential are given."""
 
-    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
-        from azure.core.credentials import AccessToken
-        return AccessToken(LAB_TOKEN, int(time.time()) + 3600)
+    name: str
+    arm_endpoint: str
+    authority_host: str
+    credential_scope: str
+
+
+def cloud_of(config: AzureConfig) -> Cloud:
+    """The cloud the profile names: a named cloud's endpoints, or a custom cloud's from the profile (pure)."""
+    if config.cloud == "custom":
+        audience = str(config.audience)
+        scope = audience if audience.endswith("/.default") else f"{audience.rstrip('/')}/.default"
+        return Cloud("custom", str(config.arm_endpoint).rstrip("/"), str(config.authority_host), scope)
+    from azure.identity import AzureAuthorityHosts
+    arm, host = NAMED_CLOUDS[config.cloud]
+    return Cloud(config.cloud, arm, getattr(AzureAuthorityHosts, host), f"{arm}/.default")
 
 
 class _ReadOnlyOperations:
@@ -140,7 +157,8 @@ class AzureProvider:
         self.audit = audit if audit is not None else AuditLog()
         self.subscription_id = config.subscription_id
         self.resource_group = config.resource_group
-        self.endpoint = config.base_url or "https://management.azure.com"
+        self.cloud = cloud_of(config)
+        self.endpoint = self.cloud.arm_endpoint
         self.stats = Stats()
         self._credential = credential
         self._clients: dict[str, ReadOnlyClient] = {}
@@ -154,11 +172,8 @@ class AzureProvider:
     @property
     def credential(self) -> Any:
         if self._credential is None:
-            if self.config.lab_token:
-                self._credential = LabTokenCredential()
-            else:
-                from azure.identity import DefaultAzureCredential
-                self._credential = DefaultAzureCredential()
+            from azure.identity import DefaultAzureCredential
+            self._credential = DefaultAzureCredential(authority=self.cloud.authority_host)
         return self._credential
 
     def client(self, name: str) -> ReadOnlyClient:
@@ -173,9 +188,8 @@ class AzureProvider:
                     "retry_backoff_max": 8, "connection_timeout": self.config.timeout_s,
                     "read_timeout": self.config.timeout_s, "raw_request_hook": self._on_request,
                     "user_agent": "golive/0.1 (go-live verification, read-only)",
+                    "base_url": self.cloud.arm_endpoint, "credential_scopes": [self.cloud.credential_scope],
                 }
-                if self.config.base_url:
-                    kwargs["base_url"] = self.config.base_url
                 if self.config.ca_bundle is not None:
                     kwargs["connection_verify"] = str(self.config.ca_bundle)
                 self._clients[name] = ReadOnlyClient(name, sdk(self.credential, self.subscription_id, **kwargs))
@@ -259,7 +273,7 @@ class AzureProvider:
             return CouldNotObserve(target, f"ARM answered HTTP {exc.status_code} {_code(exc)}: {_message(exc)}")
         if isinstance(exc, (ServiceRequestError, ServiceResponseError)):
             return CouldNotObserve(target, f"ARM at {self.endpoint} could not be reached ({_first_line(exc)}); "
-                                           f"check the network path, providers.azure.base_url and the trust store "
+                                           f"check the network path, providers.azure.cloud (arm_endpoint) and the trust store "
                                            f"(providers.azure.ca_bundle)")
         if isinstance(exc, AzureError):
             return CouldNotObserve(target, f"{type(exc).__name__}: {_first_line(exc)}")
