@@ -21,15 +21,22 @@ def configuration(az: Any, server: str, name: str) -> dict:
 
 @records("zone_placements")
 def zone_placements(az: Any) -> list[ZonePlacement]:
-    """MULTI-AZ: primary and standby zones; ``ZoneRedundant`` must be the HA mode (``SameZone`` is not)."""
+    """MULTI-AZ: primary and standby zones; ``ZoneRedundant`` must be the HA mode (``SameZone`` is not).
+    A zone or HA mode ARM does not return is recorded as not returned (unknown, not false)."""
     out = []
     for server in flexible_servers(az):
         props = server.get("properties", {})
         ha = props.get("highAvailability") or {}
-        zones = tuple(dict.fromkeys(z for z in (props.get("availabilityZone"), ha.get("standbyAvailabilityZone")) if z))
-        out.append(ZonePlacement(tier="database", resource=server["name"], zones=zones,
-                                 flags={"highAvailability.mode ZoneRedundant": ha.get("mode") == "ZoneRedundant"},
-                                 members=2 if ha.get("mode") in ("ZoneRedundant", "SameZone") else 1,
+        mode, primary, standby = ha.get("mode"), props.get("availabilityZone"), ha.get("standbyAvailabilityZone")
+        missing = [name for name, absent in (("availabilityZone", not primary),
+                                             ("highAvailability.standbyAvailabilityZone",
+                                              mode == "ZoneRedundant" and not standby)) if absent]
+        out.append(ZonePlacement(tier="database", kind="PostgreSQL flexible server", resource=server["name"],
+                                 zones=tuple(dict.fromkeys(z for z in (primary, standby) if z)),
+                                 flags={"highAvailability.mode ZoneRedundant": None if mode is None
+                                        else mode == "ZoneRedundant"},
+                                 members=None if mode is None else 2 if mode in ("ZoneRedundant", "SameZone") else 1,
                                  source="Microsoft.DBforPostgreSQL/flexibleServers availabilityZone, "
-                                        "highAvailability.mode, highAvailability.standbyAvailabilityZone"))
+                                        "highAvailability.mode, highAvailability.standbyAvailabilityZone",
+                                 unknown=tuple(missing)))
     return out

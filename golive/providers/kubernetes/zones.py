@@ -4,6 +4,11 @@
 - each workload of the profile's namespaces: the zones of its Running pods (pod ``spec.nodeName`` -> node zone),
   ``spec.replicas``, whether its pod template spreads by zone (``topologySpreadConstraints`` or pod
   anti-affinity with ``topologyKey: topology.kubernetes.io/zone``) and whether a PodDisruptionBudget selects it.
+
+A node without the zone label (decided: the label is the API's only statement of a node's zone; a node that
+lacks it is a node whose zone was not returned, not a node in "no zone") is a blind spot naming the node and
+the label: the zones of the nodes tier, and of the workloads whose pods run there, are then not counted. Pods
+on nodes that are not Ready do not count (as before).
 """
 
 from __future__ import annotations
@@ -12,34 +17,57 @@ from typing import Any
 
 from golive.providers.kubernetes import ZONE_LABEL, provides
 from golive.providers.records import ZonePlacement
+from golive.verdict import Records, collect, each
 
 SPREAD = f"zone spread (topologySpreadConstraints or podAntiAffinity on {ZONE_LABEL})"
 PDB = "PodDisruptionBudget selecting its pods"
 
 
 @provides
-def zone_placements(kube: Any) -> list[ZonePlacement]:
-    node_zone = {n.metadata.name: (n.metadata.labels or {}).get(ZONE_LABEL)
-                 for n in kube.nodes() if _ready(n)}
-    out = [ZonePlacement(tier="nodes", kind="Kubernetes", resource="nodes",
-                         zones=_distinct(sorted(z for z in node_zone.values() if z)), members=len(node_zone),
-                         source=f"Node status.conditions[Ready], metadata.labels[{ZONE_LABEL}]")]
-    pods = [p for p in kube.pods() if (p.status.phase if p.status else None) == "Running" and p.spec.node_name]
-    pdbs = kube.pdbs()
-    for kind, workloads in (("Deployment", kube.deployments()), ("StatefulSet", kube.statefulsets())):
-        for w in workloads:
-            ns, selector = w.metadata.namespace, w.spec.selector
-            template_labels = (w.spec.template.metadata.labels or {}) if w.spec.template.metadata else {}
-            mine = [p for p in pods if p.metadata.namespace == ns and _selects(selector, p.metadata.labels or {})]
-            budgeted = any(b.metadata.namespace == ns and b.spec.selector is not None
-                           and _selects(b.spec.selector, template_labels) for b in pdbs)
-            out.append(ZonePlacement(
-                tier="workload", kind=kind, resource=f"{ns}/{w.metadata.name}",
-                zones=_distinct(sorted(z for z in (node_zone.get(p.spec.node_name) for p in mine) if z)),
-                flags={SPREAD: _spreads_by_zone(w.spec.template.spec), PDB: budgeted},
-                members=w.spec.replicas if w.spec.replicas is not None else 1,
-                source=f"{kind} spec.replicas, spec.template.spec.topologySpreadConstraints/affinity; Pod "
-                       f"spec.nodeName (Running) -> Node {ZONE_LABEL}; PodDisruptionBudget spec.selector"))
+def zone_placements(kube: Any) -> Records:
+    """Nodes, then each namespace's Deployments and StatefulSets apart: a read denied in one namespace (or of one
+    kind) blinds that part only."""
+    def namespace(ns: str) -> Records:
+        return collect(ns, lambda n: _workloads(kube, n, "Deployment"), lambda n: _workloads(kube, n, "StatefulSet"))
+    return collect(kube, _nodes, lambda k: each(k.namespaces, namespace))
+
+
+def _node_zones(kube: Any) -> dict[str, str | None]:
+    """Ready node name -> its zone label (None: the node carries no zone label)."""
+    return {n.metadata.name: (n.metadata.labels or {}).get(ZONE_LABEL) for n in kube.nodes() if _ready(n)}
+
+
+def _nodes(kube: Any) -> list[ZonePlacement]:
+    zone = _node_zones(kube)
+    ready = list(zone)
+    return [ZonePlacement(tier="nodes", kind="Kubernetes", resource="nodes",
+                          zones=_distinct(sorted(z for z in (zone[n] for n in ready) if z)), members=len(ready),
+                          source=f"Node status.conditions[Ready], metadata.labels[{ZONE_LABEL}]",
+                          unknown=tuple(f"node {n} label {ZONE_LABEL}" for n in ready if not zone[n]))]
+
+
+def _workloads(kube: Any, ns: str, kind: str) -> list[ZonePlacement]:
+    zone = _node_zones(kube)
+    workloads = kube.deployments(ns) if kind == "Deployment" else kube.statefulsets(ns)
+    if not workloads:
+        return []
+    pods = [p for p in kube.pods(ns) if (p.status.phase if p.status else None) == "Running" and p.spec.node_name]
+    pdbs = kube.pdbs(ns)
+    out = []
+    for w in workloads:
+        selector = w.spec.selector
+        template_labels = (w.spec.template.metadata.labels or {}) if w.spec.template.metadata else {}
+        mine = [p for p in pods if _selects(selector, p.metadata.labels or {})]
+        budgeted = any(b.spec.selector is not None and _selects(b.spec.selector, template_labels) for b in pdbs)
+        unlabelled = sorted({p.spec.node_name for p in mine if p.spec.node_name in zone and not zone[p.spec.node_name]})
+        out.append(ZonePlacement(
+            tier="workload", kind=kind, resource=f"{ns}/{w.metadata.name}",
+            zones=_distinct(sorted(z for z in (zone.get(p.spec.node_name) for p in mine) if z)),
+            flags={SPREAD: _spreads_by_zone(w.spec.template.spec), PDB: budgeted},
+            members=w.spec.replicas if w.spec.replicas is not None else 1,
+            source=f"{kind} spec.replicas, spec.template.spec.topologySpreadConstraints/affinity; Pod "
+                   f"spec.nodeName (Running) -> Node {ZONE_LABEL}; PodDisruptionBudget spec.selector",
+            unknown=tuple(f"node {n} (running its pods) label {ZONE_LABEL}" for n in unlabelled)))
     return out
 
 
