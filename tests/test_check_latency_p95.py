@@ -63,6 +63,25 @@ def test_fails_closed_when_the_api_is_down(pytester, lab_rt):
     assert "connection failed" in result.messages("LATENCY-P95")
 
 
+def test_one_endpoint_down_and_one_slow_is_non_compliant_naming_both(pytester, lab, lab_rt):
+    """Partial observation (issue 13): the unreachable endpoint is a blind spot, the slow one's p95 a finding."""
+    from golive.lab.runtime import free_port
+    lab_rt.ca()
+    slow = lab("latency", "slow")
+    profile = _profile(slow, lab_rt, duration_s=1.0)
+    profile["items"]["LATENCY-P95"]["endpoints"] = [
+        {"name": "down", "url": f"https://127.0.0.1:{free_port()}/api"},
+        {"name": "slow", "url": slow.endpoints["api"]}]
+    result = run_gate(pytester, profile, "latency_p95")
+    assert result.verdict("LATENCY-P95") == "non-compliant", result.output
+    assert result.ret == 1
+    messages = result.messages("LATENCY-P95")
+    assert "slow (https://" in messages and "runbook 001 requires p95 < 200 ms" in messages
+    assert "Not observed (1)" in messages and "down (https://127.0.0.1:" in messages
+    assert "connection failed" in messages
+    assert result.summary["items"]["LATENCY-P95"]["blind_spots"]
+
+
 def test_load_never_exceeds_its_caps(lab, lab_rt):
     """200/s for 2 s would be 400 requests; max_requests 60 stops it at 60, and nothing outlives the time cap."""
     site = lab("latency", "compliant")

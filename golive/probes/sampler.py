@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from hdrh.histogram import HdrHistogram
 
 from golive.probes.http import ssl_context
-from golive.verdict import CouldNotObserve
+from golive.verdict import BlindSpot, CouldNotObserve, Records
 
 LOWEST_US, HIGHEST_US, DIGITS = 1, 120_000_000, 3  # 1 µs .. 120 s, 3 significant digits
 MAX_SAMPLER_LAG_MS = 20.0
@@ -303,11 +303,13 @@ def _budget(caps: Caps, endpoints: int) -> int:
 
 
 def sample(endpoints: dict[str, str], caps: Caps, ca_bundle: Path | None = None, slow_ms: float | None = None,
-           mode: str = "open-loop") -> list[LatencyObservation]:
+           mode: str = "open-loop") -> Records:
     """Sample every endpoint at once for caps.duration_s (capped by caps.max_requests in total).
 
-    Raises CouldNotObserve when an endpoint could not be reached at all, or when the sampler itself
-    fell behind its clock (then the figures would measure the client, not the server)."""
+    Returns the observation of every endpoint whose figures are trusted; an endpoint that could not be reached
+    at all, or whose requests the sampler started late (then the figures would measure the client, not the
+    server), is a blind spot (``.blind``) and the others still count. Raises CouldNotObserve only when the
+    sampler as a whole ran past its time cap."""
     if mode not in ("open-loop", "closed-loop"):
         raise ValueError(mode)
     runs = [_Run(name, url, mode, caps, slow_ms) for name, url in endpoints.items()]
@@ -326,14 +328,18 @@ def sample(endpoints: dict[str, str], caps: Caps, ca_bundle: Path | None = None,
     elapsed = asyncio.run(main())
     if time.monotonic() - started > caps.duration_s + caps.timeout_s + 5:
         raise CouldNotObserve("the latency sampler", "it ran past its time cap; the figures are not trusted")
-    found = [run.observation(e) for run, e in zip(runs, elapsed, strict=True)]
-    for run, seen in zip(runs, found, strict=True):
+    found = Records()
+    for run, e in zip(runs, elapsed, strict=True):
+        seen = run.observation(e)
+        where = f"{run.endpoint} ({run.url}, {mode})"
         if run.connect_failures == seen.sent:
-            raise CouldNotObserve(run.url, f"every request failed to connect ({run.first_error})")
-        if mode == "open-loop" and seen.sampler_lag_p95_ms > MAX_SAMPLER_LAG_MS:
-            raise CouldNotObserve("the latency sampler", f"it started requests {seen.sampler_lag_p95_ms} ms late "
-                                  f"(p95) at {caps.rate_per_s}/s on {run.url}; the client is saturated, "
-                                  f"lower rate_per_s or run golive on a larger machine")
+            found.blind.append(BlindSpot(where, f"every request failed to connect ({run.first_error})"))
+        elif mode == "open-loop" and seen.sampler_lag_p95_ms > MAX_SAMPLER_LAG_MS:
+            found.blind.append(BlindSpot(where, f"the sampler started requests {seen.sampler_lag_p95_ms} ms late "
+                                                f"(p95) at {caps.rate_per_s}/s; the client is saturated, lower "
+                                                f"rate_per_s or run golive on a larger machine"))
+        else:
+            found.append(seen)
     return found
 
 
