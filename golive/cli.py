@@ -6,13 +6,28 @@ The gate itself is pytest: `pytest -m production --profile <name>`.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 ROOT = Path(__file__).resolve().parents[1]
-REPORTS = ROOT / "reports"
+USAGE = 4  # bad input: one line, like the gate's usage errors
+FAILED = 1  # the command could not do its work (the lab did not start, Allure failed)
+
+
+def default_reports() -> Path:
+    """The reports of the directory golive runs in (or $GOLIVE_REPORTS_DIR), not of the checkout installed."""
+    return Path(os.environ.get("GOLIVE_REPORTS_DIR") or Path.cwd() / "reports")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with golive's exit status for bad input (4) and one line instead of the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
 
 
 def _lab(args: argparse.Namespace) -> int:
@@ -42,7 +57,7 @@ def _lab(args: argparse.Namespace) -> int:
                     print(f"{name:<10} {variant:<28} {why}")
     except LabError as exc:
         print(f"golive lab {args.action}: {exc}", file=sys.stderr)
-        return 2
+        return FAILED
     return 0
 
 
@@ -57,22 +72,63 @@ def allure_cli() -> Path:
                      "(it installs allure-commandline from npm into node_modules/)")
 
 
+def _writable(out: Path) -> str | None:
+    """Why ``out`` cannot hold the report, or None."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".golive-write-test"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        return f"cannot write the report into {out}: {exc.strerror or exc}"
+    return None
+
+
+def _allure_error(text: str) -> str:
+    """Allure's failure in one line (the Java exception's message), not its stack trace."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("at ")]
+    named = [ln for ln in lines if "Exception" in ln or "Error" in ln or "error" in ln]
+    return (named or lines or ["no output"])[0][:300]
+
+
 def _report(args: argparse.Namespace) -> int:
-    results = Path(args.results)
+    reports = Path(args.reports)
+    results = Path(args.results) if args.results else reports / "allure-results"
     if not results.is_dir() or not any(results.glob("*-result.json")):
-        print(f"golive report: no Allure results in {results}; run `pytest -m production` first", file=sys.stderr)
-        return 2
-    out = Path(args.output)
+        print(f"golive report: no Allure results in {results}; run `pytest -m production` first, or name the "
+              f"folder with --reports/--results", file=sys.stderr)
+        return USAGE
+    out = Path(args.output) if args.output else reports / "html"
+    problem = _writable(out)
+    if problem:
+        print(f"golive report: {problem}; choose another --output", file=sys.stderr)
+        return USAGE
     history = out / "history"
     if history.is_dir():  # keep trends: the previous report's history goes into the new results
         shutil.copytree(history, results / "history", dirs_exist_ok=True)
     cmd = [str(allure_cli()), "generate", "--single-file", "--clean", "-o", str(out), str(results)]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        print(f"golive report: the Allure CLI did not run ({exc})", file=sys.stderr)
+        return FAILED
     if done.returncode != 0:
-        print(f"golive report: allure generate failed:\n{done.stdout}{done.stderr}", file=sys.stderr)
-        return 2
+        print(f"golive report: allure generate failed: {_allure_error(done.stdout + done.stderr)}", file=sys.stderr)
+        return FAILED
     print(f"report: {out / 'index.html'}")
+    _print_overall(reports)
     return 0
+
+
+def _print_overall(reports: Path) -> None:
+    """The gate's overall verdict beside the report: READY only from a complete, current run."""
+    from golive import bundle
+    try:
+        summary = bundle.read_summary(reports)
+    except bundle.BundleError as exc:
+        print(f"overall: unknown ({exc})")
+        return
+    print(f"overall: {bundle.overall(summary, *bundle.current(summary), bundle.mismatched_files(reports, summary))}")
 
 
 def _bundle(args: argparse.Namespace) -> int:
@@ -80,10 +136,14 @@ def _bundle(args: argparse.Namespace) -> int:
 
     try:
         out = bundle.build(Path(args.reports), Path(args.output) if args.output else None)
-    except FileNotFoundError as exc:
+    except bundle.BundleError as exc:
         print(f"golive bundle: {exc}", file=sys.stderr)
-        return 2
+        return USAGE
+    except OSError as exc:
+        print(f"golive bundle: cannot write the bundle: {exc}", file=sys.stderr)
+        return USAGE
     print(f"bundle: {out}")
+    _print_overall(Path(args.reports))
     return 0
 
 
@@ -93,17 +153,17 @@ def _audit_policy(args: argparse.Namespace) -> int:
     calls = audit.AuditLog(Path(args.audit)).calls()
     if not calls:
         print(f"golive audit-policy: no calls recorded in {args.audit}; run the gate first", file=sys.stderr)
-        return 2
+        return USAGE
     writes = [c for c in calls if not c.is_read]
     if writes:
         print(f"golive audit-policy: {len(writes)} recorded calls are not reads ({writes[0].action}); "
               f"no read-only policy can cover them", file=sys.stderr)
-        return 2
+        return USAGE
     try:
         document = least_privilege.DOCUMENTS[args.cloud](calls)
     except least_privilege.UnknownToReference as exc:
         print(f"golive audit-policy: {exc}", file=sys.stderr)
-        return 2
+        return USAGE
     sys.stdout.write(least_privilege.render(document))
     return 0
 
@@ -115,35 +175,43 @@ def _check_profile(args: argparse.Namespace) -> int:
         loaded = load_profile(args.profile)
     except ProfileError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
-        return 4
+        return USAGE
     print(f"{loaded.path}: valid profile {loaded.profile.name!r}")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="golive", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="golive", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     lab = sub.add_parser("lab", help="the embedded lab of the `local` profile")
-    lab.add_argument("action", choices=["up", "down", "status", "variants"])
-    lab.add_argument("--only", nargs="*", help="start only these components")
+    lab.add_argument("action", choices=["up", "down", "status", "variants"],
+                     help="start, stop, list the running components, or list every variant and what is wrong with it")
+    lab.add_argument("--only", nargs="*", help="start only these components (names from `golive lab variants`)")
     lab.set_defaults(func=_lab)
+    reports_help = "the gate's reports folder (default: ./reports, or $GOLIVE_REPORTS_DIR)"
     report = sub.add_parser("report", help="build the single-file Allure HTML report")
-    report.add_argument("--results", default=str(REPORTS / "allure-results"))
-    report.add_argument("--output", default=str(REPORTS / "html"))
+    report.add_argument("--reports", default=str(default_reports()), help=reports_help)
+    report.add_argument("--results", default=None, help="Allure results to read (default: REPORTS/allure-results)")
+    report.add_argument("--output", default=None, help="folder for index.html (default: REPORTS/html)")
     report.set_defaults(func=_report)
     bundle = sub.add_parser("bundle", help="zip the HTML report, JUnit and a summary for the change ticket")
-    bundle.add_argument("--reports", default=str(REPORTS))
-    bundle.add_argument("--output", default=None)
+    bundle.add_argument("--reports", default=str(default_reports()), help=reports_help)
+    bundle.add_argument("--output", default=None, help="the zip to write (default: REPORTS/golive-<profile>-<time>.zip)")
     bundle.set_defaults(func=_bundle)
     policy = sub.add_parser("audit-policy", help="the least-privilege read-only policy for what a run called")
-    policy.add_argument("cloud", choices=["aws", "azure", "kubernetes"])
-    policy.add_argument("--audit", default=str(REPORTS / "audit.jsonl"))
+    policy.add_argument("cloud", choices=["aws", "azure", "kubernetes"], help="which cloud's policy to print")
+    policy.add_argument("--audit", default=str(default_reports() / "audit.jsonl"),
+                        help="the run's audit (default: REPORTS/audit.jsonl)")
     policy.set_defaults(func=_audit_policy)
     check = sub.add_parser("check-profile", help="validate a profile and exit")
-    check.add_argument("profile")
+    check.add_argument("profile", help="a profile name in profiles/ or a path to a YAML file")
     check.set_defaults(func=_check_profile)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print(f"golive {args.command}: interrupted", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from golive.evidence import Evidence, Redactor, credentials_in_use, secret_value
 from golive.profile import LoadedProfile, NotApplicable, ProfileError, SecretRef, load_profile
 from golive.registry import ITEMS, Item, item_for_module
 from golive.summary import Outcome, RunSummary
-from golive.verdict import CouldNotObserve
+from golive.verdict import CouldNotObserve, Judgement
 from golive.waivers import waiver_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +34,7 @@ LAB_KEY = pytest.StashKey[object]()
 LAB_ENV_KEY = pytest.StashKey[pytest.MonkeyPatch]()
 CACHE_DIR_KEY = pytest.StashKey[Path]()
 REDACTOR_KEY = pytest.StashKey[Redactor]()
+SIGTERM_KEY = pytest.StashKey[object]()
 TICKET = re.compile(r"^([A-Z][A-Z0-9]+-\d+|CHG\d+|https?://[^\s]+)$")
 
 CATEGORIES = [
@@ -40,9 +42,9 @@ CATEGORIES = [
      "messageRegex": "(?s).*WAIVED.*"},
     {"name": "Not applicable on this environment", "matchedStatuses": ["skipped"],
      "messageRegex": "(?s).*[Nn]ot applicable.*"},
+    {"name": "Non-compliant", "matchedStatuses": ["failed"], "messageRegex": "(?s).*NON-COMPLIANT.*"},
     {"name": "Could not observe (fail closed)", "matchedStatuses": ["failed", "broken"],
      "messageRegex": "(?s).*Could not observe.*"},
-    {"name": "Non-compliant", "matchedStatuses": ["failed"], "messageRegex": "(?s).*NON-COMPLIANT.*"},
 ]
 
 
@@ -104,11 +106,13 @@ def pytest_configure(config: pytest.Config) -> None:
     else:
         import tempfile
         config.stash[CACHE_DIR_KEY] = Path(tempfile.mkdtemp(prefix="golive-run-"))
+    if config.option.collectonly:
+        return  # listing what the gate runs writes no report (and cleans none)
     if getattr(config.option, "allure_report_dir", None) is None:
-        config.option.allure_report_dir = str(ROOT / "reports" / "allure-results")
+        config.option.allure_report_dir = str(reports_dir(config) / "allure-results")
         config.option.clean_alluredir = True
     if getattr(config.option, "xmlpath", None) is None:
-        config.option.xmlpath = str(ROOT / "reports" / "junit.xml")
+        config.option.xmlpath = str(reports_dir(config) / "junit.xml")
 
 
 def _check_mark_expression(config: pytest.Config) -> None:
@@ -137,6 +141,8 @@ def pytest_configure_node(node) -> None:
 def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
     loaded = config.stash.get(PROFILE_KEY, None)
+    if loaded is not None and not _is_worker(config) and not config.option.collectonly:
+        _start_run(config, loaded)
     if loaded is not None and loaded.profile.lab and not config.option.collectonly:
         _lab_credentials(config)  # every process of a lab run, whoever started the lab
     if (loaded is None or not loaded.profile.lab or _is_worker(config) or config.option.collectonly
@@ -155,6 +161,46 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     config.stash[LAB_KEY] = rt
 
 
+def reports_dir(config: pytest.Config) -> Path:
+    """Where a gate run's reports go by default: $GOLIVE_REPORTS_DIR, else reports/ of the checkout it runs in."""
+    return Path(os.environ.get("GOLIVE_REPORTS_DIR") or config.rootpath / "reports").resolve()
+
+
+def _summary_path(config: pytest.Config) -> Path:
+    results = getattr(config.option, "allure_report_dir", None)
+    return (Path(results).parent / "summary.json" if results and Path(results).resolve().parent == reports_dir(config)
+            else Path(results or ".") / "golive-summary.json")
+
+
+def _start_run(config: pytest.Config, loaded: LoadedProfile) -> None:
+    """summary.json says "running" from the first moment, so a run killed midway never reads as the last verdict;
+    SIGTERM is handled like Ctrl-C (the run ends, children stop, the summary says interrupted)."""
+    import hashlib
+    import uuid
+    summary = config.stash[SUMMARY_KEY]
+    summary.run_id = uuid.uuid4().hex
+    summary.started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    summary.commit = _git_commit()
+    summary.profile_file = str(loaded.path)
+    summary.profile_sha256 = hashlib.sha256(loaded.path.read_bytes()).hexdigest()
+    summary.declared = sorted(str(k) for k in (loaded.raw.get("items") or {}))
+    summary.write(_summary_path(config))
+    import signal
+    import threading
+    if threading.current_thread() is threading.main_thread():
+        def on_sigterm(signum: int, frame: object) -> None:
+            summary.interrupted_by = "SIGTERM"
+            raise KeyboardInterrupt("SIGTERM")
+        config.stash[SIGTERM_KEY] = signal.signal(signal.SIGTERM, on_sigterm)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    previous = config.stash.get(SIGTERM_KEY, None)
+    if previous is not None:
+        import signal
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _lab_credentials(config: pytest.Config) -> None:
     """A lab profile's Azure credential is the standard chain's managed identity, answered by the lab's ARM
     emulator (IDENTITY_ENDPOINT/IDENTITY_HEADER); set for this run only, never for another profile."""
@@ -168,6 +214,7 @@ def _lab_credentials(config: pytest.Config) -> None:
 EXIT_COULD_NOT_OBSERVE = 6
 
 
+@pytest.hookimpl(tryfirst=True)  # before JUnit writes its file, so it carries the run's state
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     rt = config.stash.get(LAB_KEY, None)
@@ -181,18 +228,29 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     cache_dir = config.stash.get(CACHE_DIR_KEY, None)
     if summary is None or cache_dir is None or _is_worker(config):
         return
+    if config.option.collectonly:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        return
+    interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or summary.interrupted_by
+    summary.state = "interrupted" if interrupted else "complete"
+    if interrupted:
+        summary.interrupted_by = summary.interrupted_by or "SIGINT (Ctrl-C)"
+    summary.finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    from _pytest.junitxml import xml_key
+    xml = config.stash.get(xml_key, None)  # JUnit says the same
+    if xml is not None:
+        xml.add_global_property("golive.run.state", summary.state)
+        xml.add_global_property("golive.run.id", summary.run_id)
     verdicts = {summary.verdict(item_id) for item_id in summary.results}
     if exitstatus == pytest.ExitCode.TESTS_FAILED and "non-compliant" not in verdicts \
             and "could-not-observe" in verdicts:
         session.exitstatus = EXIT_COULD_NOT_OBSERVE  # blind, not proven non-compliant: a distinct status
     _judge_audit(session, cache_dir / "audit.jsonl")  # a write, however the checks went, fails the run
-    import shutil
     shutil.rmtree(cache_dir, ignore_errors=True)
     results = getattr(config.option, "allure_report_dir", None)
     if results:
         _write_allure_extras(Path(results), config)
-    summary.write(ROOT / "reports" / "summary.json" if results and Path(results).parent == ROOT / "reports"
-                  else Path(results or ".") / "golive-summary.json")
+    summary.write(_summary_path(config))
 
 
 def _judge_audit(session: pytest.Session, audit_file: Path) -> None:
@@ -230,6 +288,7 @@ def _write_allure_extras(results: Path, config: pytest.Config) -> None:
         "git.commit": _git_commit(), "run.time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "change.ticket": config.getoption("--change-ticket") or "none",
         "runbooks": ",".join(loaded.profile.runbooks),
+        "run.state": config.stash[SUMMARY_KEY].state, "run.id": config.stash[SUMMARY_KEY].run_id,
     }
     redactor = _redactor(config)
     (results / "environment.properties").write_text(
@@ -319,6 +378,23 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         verdict = _outcome(report, blind)
         if verdict is not None:  # travels with the report, so the xdist controller sees it too
             report.user_properties.append(("golive_outcome", verdict))
+            spots = _blind_spots(item, call)
+            if spots:
+                report.user_properties.append(("golive_blind", spots))
+            if call.excinfo is not None and call.excinfo.value.args:  # the message itself, whole and redacted
+                report.user_properties.append(("golive_message", str(call.excinfo.value.args[0])))
+
+
+def _blind_spots(item: pytest.Item, call: pytest.CallInfo) -> list[str]:
+    """What the test could not observe: its judgement's blind spots, or the CouldNotObserve that ended it."""
+    judged = getattr(item, "funcargs", {}).get("judge")
+    spots = [str(b) for b in judged.blind] if isinstance(judged, Judgement) else []
+    if call.excinfo is not None and call.excinfo.errisinstance(CouldNotObserve):
+        spots += [str(b) for b in call.excinfo.value.blind]
+    elif call.excinfo is not None and not call.excinfo.errisinstance((AssertionError, pytest.skip.Exception)):
+        spots.append(f"{item.name}: {call.excinfo.typename}: {call.excinfo.value}")
+    redactor = _redactor(item.config)
+    return [redactor.text(s) for s in dict.fromkeys(spots)]
 
 
 class _Summariser:
@@ -331,7 +407,8 @@ class _Summariser:
         checklist = _item_of(report.nodeid)
         verdict = dict(report.user_properties).get("golive_outcome")
         if checklist is not None and verdict is not None:
-            self.summary.record(checklist.id, report.nodeid, verdict, _message(report))
+            self.summary.record(checklist.id, report.nodeid, verdict, _message(report),
+                                dict(report.user_properties).get("golive_blind", []))
 
 
 @pytest.hookimpl(hookwrapper=True, trylast=True, specname="pytest_runtest_makereport")
@@ -383,8 +460,8 @@ def _outcome(report: pytest.TestReport, blind: bool) -> Outcome | None:
     """Non-compliant only on an assertion about what was observed; any other error means the check was blind."""
     if hasattr(report, "wasxfail"):
         return "waived" if report.skipped else ("passed" if report.when == "call" else None)
-    if report.failed:
-        return "could-not-observe" if blind or "Could not observe" in str(report.longrepr) else "non-compliant"
+    if report.failed:  # by what ended the test: an assertion about what was observed, or blindness
+        return "could-not-observe" if blind else "non-compliant"
     if report.skipped:
         return "not-applicable"
     return "passed" if report.when == "call" else None
@@ -453,6 +530,12 @@ def redactor(pytestconfig: pytest.Config) -> Redactor:
 def evidence(redactor: Redactor) -> Evidence:
     """Attach what the check observed; secrets are redacted."""
     return Evidence(redactor)
+
+
+@pytest.fixture
+def judge() -> Judgement:
+    """This test's findings and blind spots; ``judge.conclude(headline)`` gives its verdict."""
+    return Judgement()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -13,6 +14,7 @@ Outcome = Literal["passed", "non-compliant", "could-not-observe", "waived", "not
 # The worst outcome of an item's tests is the item's verdict: a breach seen outranks what could not be seen
 # (exit 1, "fix the platform"), whose blind spots are still listed beside it.
 SEVERITY_ORDER: tuple[Outcome, ...] = ("non-compliant", "could-not-observe", "waived", "passed", "not-applicable")
+RunState = Literal["running", "complete", "interrupted"]
 
 
 @dataclass
@@ -24,6 +26,18 @@ class RunSummary:
     audit_failures: list[str] = field(default_factory=list)
     results: dict[str, list[tuple[str, Outcome, str]]] = field(default_factory=dict)
     blind: dict[str, list[str]] = field(default_factory=dict)
+    #: a run is complete or says so: "running" from its start, "interrupted" (with the signal) or "complete"
+    state: RunState = "running"
+    interrupted_by: str | None = None
+    run_id: str = ""
+    started: str = ""
+    finished: str | None = None
+    commit: str = "unknown"
+    profile_file: str = ""
+    profile_sha256: str = ""
+    #: the items the profile declares (sections and not_applicable ones) and the items this run selected
+    declared: list[str] = field(default_factory=list)
+    selected: list[str] = field(default_factory=list)
 
     def record(self, item_id: str, nodeid: str, outcome: Outcome | None, message: str,
                blind: list[str] | tuple[str, ...] = ()) -> None:
@@ -59,7 +73,11 @@ class RunSummary:
         return out
 
     def as_dict(self) -> dict:
-        return {"profile": self.profile, "change_ticket": self.change_ticket, "waivers": self.waivers,
+        return {"state": self.state, "interrupted_by": self.interrupted_by, "run_id": self.run_id,
+                "started": self.started, "finished": self.finished, "commit": self.commit,
+                "profile": self.profile, "profile_file": self.profile_file, "profile_sha256": self.profile_sha256,
+                "declared_items": self.declared, "selected_items": self.selected,
+                "change_ticket": self.change_ticket, "waivers": self.waivers,
                 "api_calls": self.api_calls, "audit_failures": self.audit_failures,
                 "items": {item_id: {"title": BY_ID[item_id].title, "verdict": self.verdict(item_id),
                                     "blind_spots": self.blind_spots(item_id),
@@ -68,5 +86,33 @@ class RunSummary:
                           for item_id in sorted(self.results)}}
 
     def write(self, path: Path) -> None:
+        """Replace ``path`` atomically: a reader sees the previous whole file or this one, never a half."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.as_dict(), indent=2), encoding="utf-8")
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temp.write_text(json.dumps(self.as_dict(), indent=2), encoding="utf-8")
+        os.replace(temp, path)
+
+
+def readiness(summary: dict, profile_sha256: str | None = None, commit: str | None = None) -> tuple[str, list[str]]:
+    """READY, NOT READY or INCOMPLETE for a summary.json, and why: READY only from a complete run in which every
+    item the profile declares has a verdict and none blocks; a run from another profile file or commit is stale."""
+    why: list[str] = []
+    state = summary.get("state")
+    if state != "complete":
+        why.append("the run never finished (state: running — killed, or still going)" if state == "running" else
+                   f"the run was interrupted ({summary.get('interrupted_by') or 'signal'})" if state == "interrupted"
+                   else "summary.json does not say the run completed (written by an older golive?)")
+    items = summary.get("items", {})
+    missing = [i for i in summary.get("declared_items", []) if i not in items]
+    if missing:
+        why.append(f"no verdict for {', '.join(missing)} (declared in the profile, not run)")
+    if profile_sha256 and summary.get("profile_sha256") and profile_sha256 != summary["profile_sha256"]:
+        why.append(f"stale: the profile {summary.get('profile_file')} changed since this run")
+    if commit and summary.get("commit") not in (None, "unknown") and commit != "unknown" and commit != summary["commit"]:
+        why.append(f"stale: this run was made at commit {summary['commit']}, the checkout is at {commit}")
+    if why:
+        return "INCOMPLETE", why
+    blocking = [i for i, v in items.items() if v.get("verdict") in {"non-compliant", "could-not-observe"}]
+    if blocking:
+        return "NOT READY", [f"{i}: {items[i]['verdict']}" for i in blocking]
+    return "READY", []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -61,7 +62,7 @@ def test_bundle_holds_report_junit_and_a_summary_with_waivers(tmp_path):
     (reports / "html" / "index.html").write_text("<html></html>")
     (reports / "junit.xml").write_text("<testsuites/>")
     (reports / "summary.json").write_text(
-        '{"profile": "prod", "change_ticket": "CHG-9", "waivers": [{"item": "CDN", "ticket": "CHG-7", '
+        '{"state": "complete", "profile": "prod", "change_ticket": "CHG-9", "waivers": [{"item": "CDN", "ticket": "CHG-7", '
         '"expires": "2030-01-01", "reason": "new CDN"}], "items": {"HEALTH": {"title": "t", "verdict": "passed", '
         '"tests": []}, "TLS-ONLY": {"title": "t", "verdict": "non-compliant", "tests": [{"nodeid": "x", '
         '"outcome": "non-compliant", "message": "NON-COMPLIANT: TLS 1.2 offered"}]}}}')
@@ -69,7 +70,7 @@ def test_bundle_holds_report_junit_and_a_summary_with_waivers(tmp_path):
     with zipfile.ZipFile(out) as bundle:
         assert set(bundle.namelist()) == {"SUMMARY.md", "summary.json", "junit.xml", "report.html"}
         text = bundle.read("SUMMARY.md").decode()
-    assert "Overall: NOT READY (1 of 2 items clear)" in text
+    assert "Overall: NOT READY (1 of 2 items clear; blocking: TLS-ONLY)" in text
     assert "| TLS-ONLY | NON-COMPLIANT | NON-COMPLIANT: TLS 1.2 offered |" in text
     assert "| CDN | CHG-7 | 2030-01-01 | new CDN |" in text and "Change ticket: CHG-9" in text
 
@@ -87,3 +88,67 @@ def test_summary_md_carries_every_message_whole_and_the_blind_spots():
     assert "Overall: NOT READY" in text and "| MULTI-AZ | NON-COMPLIANT | NON-COMPLIANT: tiers |" in text
     assert "AWS rds:DescribeDBInstances: access denied |" in text  # the blind spot beside the verdict
     assert "  - redis: 1 zone" in text and "  - alb: 2 zones" in text  # every finding, not the first line only
+
+
+# --- a run is complete or it says so (issue 14) --------------------------------------------------------
+def _reports(tmp_path, run_id="r1", junit_run="r1", **summary):
+    import json
+    reports = tmp_path / "reports"
+    (reports / "html").mkdir(parents=True)
+    (reports / "html" / "index.html").write_text("<html></html>")
+    (reports / "junit.xml").write_text(f'<testsuites><testsuite><properties><property name="golive.run.id" '
+                                       f'value="{junit_run}"/></properties></testsuite></testsuites>')
+    data = {"state": "complete", "run_id": run_id, "profile": "prod", "declared_items": ["HEALTH"],
+            "items": {"HEALTH": {"title": "t", "verdict": "passed", "tests": []}}, **summary}
+    (reports / "summary.json").write_text(json.dumps(data))
+    return reports
+
+
+@pytest.mark.parametrize(("summary", "junit_run", "expected"), [
+    ({}, "r1", "Overall: READY (1 of 1 items clear)"),
+    ({"state": "running"}, "r1", "INCOMPLETE: the run never finished"),
+    ({"state": "interrupted", "interrupted_by": "SIGTERM"}, "r1", "INCOMPLETE: the run was interrupted (SIGTERM)"),
+    ({"declared_items": ["HEALTH", "TURN"]}, "r1", "INCOMPLETE: no verdict for TURN"),
+    ({}, "old", "junit.xml is from another run than summary.json"),
+    ({"commit": "0000000"}, "r1", "stale: this run was made at commit 0000000"),
+], ids=["complete", "running", "sigterm", "item-missing", "junit-of-another-run", "stale-commit"])
+def test_the_bundle_says_ready_only_for_a_complete_current_run(tmp_path, summary, junit_run, expected):
+    from golive.bundle import build
+    out = build(_reports(tmp_path, junit_run=junit_run, **summary))
+    with zipfile.ZipFile(out) as bundle:
+        text = bundle.read("SUMMARY.md").decode()
+    assert expected in text, text
+    assert ("Overall: READY" in text) == (expected.startswith("Overall: READY"))
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("{not json", "is not a golive summary (not JSON"), ('["a list"]', "is not a golive summary (no profile/items)"),
+])
+def test_the_cli_says_one_line_and_exits_4_on_a_corrupt_summary(tmp_path, content, expected):
+    reports = _reports(tmp_path)
+    (reports / "summary.json").write_text(content)
+    done = subprocess.run([sys.executable, "-m", "golive.cli", "bundle", "--reports", str(reports)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 4 and expected in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args", [["report", "--output", "/proc/golive-cannot-write"], ["lab", "sideways"],
+                                  ["bundle", "--frobnicate"], ["check-profile"], ["report", "--reports", "/nonexistent"]])
+def test_every_cli_bad_input_is_one_line_and_exit_4(tmp_path, args):
+    reports = _reports(tmp_path)
+    (reports / "allure-results").mkdir()
+    (reports / "allure-results" / "x-result.json").write_text("{}")
+    done = subprocess.run([sys.executable, "-m", "golive.cli", *args], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "GOLIVE_REPORTS_DIR": str(reports)})
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr, done.stderr
+
+
+def test_the_cli_reads_the_reports_of_the_directory_it_runs_in(tmp_path):
+    reports = _reports(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "GOLIVE_REPORTS_DIR"}
+    done = subprocess.run([sys.executable, "-m", "golive.cli", "bundle"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60, env=env)
+    assert done.returncode == 0 and str(reports) in done.stdout, done.stdout + done.stderr
+    assert "overall: READY" in done.stdout
