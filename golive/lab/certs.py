@@ -45,6 +45,26 @@ def issue(names: tuple[str, ...], not_before: dt.datetime, not_after: dt.datetim
     return builder.sign(issuer_key if issuer_key is not None else key, hashes.SHA256()), key
 
 
+def root_without_key_usage(common_name: str, days: int = 3650):
+    """A private root CA as ``openssl req -x509`` makes it with Debian's openssl.cnf (section v3_ca):
+    basicConstraints critical CA:TRUE, subject and authority key identifiers, and no keyUsage extension.
+
+    OpenSSL, curl and browsers accept it as a trust anchor; strict validators (Python's cryptography, under
+    sslyze 6) reject it with "invalid extension: 2.5.29.15". TLS-ONLY must trust it and note the difference.
+    """
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "golive lab private CA"),
+                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(hours=1)).not_valid_after(now + dt.timedelta(days=days))
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    return cert, key
+
 
 def write_pair(pair, cert_file: Path, key_file: Path) -> tuple[Path, Path]:
     cert, key = pair
