@@ -105,7 +105,8 @@ def three_items(started: dict, ca: Path, workdir: Path) -> tuple[float, dict[str
                for v, s in started.items()]
     assets = [{"name": v, "url": s.endpoints["asset"]} for v, s in started.items()]
     profile = {"name": "bench", "runbooks": ["000"], "trust": {"ca_bundle": str(ca)},
-               "items": {"TLS-ONLY": {"endpoints": endpoints}, "SEC-HEADERS": {"origins": origins},
+               "items": {"TLS-ONLY": {"live": {"endpoints": endpoints}, "configuration": {
+                   "not_applicable": "bench: live handshakes only"}}, "SEC-HEADERS": {"origins": origins},
                          "CDN": {"assets": assets}}}
     path = workdir / "bench-profile.yaml"
     path.write_text(yaml.safe_dump(profile, sort_keys=False))

@@ -23,9 +23,16 @@ def _endpoint(name: str, url: str) -> dict:
     return {"name": name, "host": parts.hostname, "port": parts.port}
 
 
-def _profile(lab_rt, *endpoints: dict, **section) -> dict:
+LIVE_ONLY = {"not_applicable": "live-only self-test: no provider declares a TLS policy"}
+
+
+def _profile(lab_rt, *endpoints: dict, configuration: dict | None = None, ca_bundle: str | None = None,
+             **live) -> dict:
+    """A live-only TLS-ONLY section (unless ``configuration`` is given) trusting the lab CA."""
     lab_rt.ca()
-    return profile_dict({ITEM: {"endpoints": list(endpoints), **section}}, trust={"ca_bundle": str(lab_rt.ca_file)})
+    section = {"live": {"endpoints": list(endpoints), **live},
+               "configuration": LIVE_ONLY if configuration is None else configuration}
+    return profile_dict({ITEM: section}, trust={"ca_bundle": ca_bundle or str(lab_rt.ca_file)})
 
 
 def test_passes_on_the_compliant_origin_and_cdn_front(pytester, lab, lab_rt):
@@ -36,6 +43,31 @@ def test_passes_on_the_compliant_origin_and_cdn_front(pytester, lab, lab_rt):
     evidence = result.attachments()
     assert "offers TLSv1.3; refuses TLSv1.2, TLSv1.1, TLSv1.0, SSLv3, SSLv2" in evidence
     assert "nassl LegacySslClient" in evidence  # how SSL 3.0 was tested is in the evidence
+    assert "TLS-ONLY configured policies not applicable" in result.output  # live-only: the other half skips
+
+
+def test_a_private_root_without_key_usage_is_trusted_like_curl_does_with_a_note(pytester, lab, lab_rt):
+    """A root made as `openssl req -x509` makes it (no keyUsage): OpenSSL, curl and browsers trust it; the
+    strict validator's complaint is evidence worded for a person, not non-compliance."""
+    site = lab("nginx", "tls-private-ca-no-keyusage")
+    result = run_gate(pytester, _profile(lab_rt, _endpoint("private-ca", site.endpoints["https"]),
+                                         ca_bundle=site.endpoints["ca_bundle"]), "tls_only")
+    assert result.verdict(ITEM) == "passed", result.output
+    evidence = result.attachments()
+    assert "certificate notes (stricter than the runbooks; not judged)" in evidence
+    port = urlsplit(site.endpoints["https"]).port
+    assert (f"private-ca (127.0.0.1:{port}): the root CA CN=golive lab private root (no keyUsage),O=golive lab "
+            "private CA lacks the keyUsage extension (RFC 5280 §4.2.1.3); OpenSSL, curl and browsers accept it; "
+            "strict validators such as Python's cryptography (under sslyze 6) reject it") in evidence
+    assert "invalid extension: 2.5.29.15" not in result.messages(ITEM)
+
+
+def test_the_private_root_is_not_trusted_without_its_trust_store(pytester, lab, lab_rt):
+    site = lab("nginx", "tls-private-ca-no-keyusage")
+    result = run_gate(pytester, _profile(lab_rt, _endpoint("private-ca", site.endpoints["https"])), "tls_only")
+    assert result.verdict(ITEM) == "non-compliant", result.output
+    assert "certificate chain does not verify against the profile trust.ca_bundle" in result.messages(ITEM)
+    assert "unable to get local issuer certificate" in result.messages(ITEM)
 
 
 @pytest.mark.parametrize(("variant", "reason"), [
@@ -52,22 +84,40 @@ def test_fails_with_the_reason_on_each_broken_variant(pytester, lab, lab_rt, var
     assert reason in result.messages(ITEM)
 
 
-def test_fails_closed_when_a_host_is_unreachable(pytester, lab, lab_rt):
+def test_a_blind_endpoint_does_not_hide_a_tls12_endpoint(pytester, lab, lab_rt):
+    """Partial observation, whole verdict: the reachable endpoint is judged, the unreachable one is named."""
     from golive.lab.runtime import free_port
     site = lab("nginx", "tls12-enabled")
     result = run_gate(pytester, _profile(lab_rt, {"name": "down", "host": "127.0.0.1", "port": free_port()},
                                          _endpoint("up", site.endpoints["https"])), "tls_only")
-    assert result.verdict(ITEM) == "could-not-observe", result.output
+    assert result.verdict(ITEM) == "non-compliant" and result.ret == 1, result.output
     messages = result.messages(ITEM)
-    assert "TCP connect to 127.0.0.1" in messages and "TLSv1.2 must be refused" in messages  # both shown
+    assert "TLSv1.2 must be refused" in messages and "TCP connect to 127.0.0.1" in messages  # both named
+    assert any("TLS endpoint down" in b for b in result.summary["items"][ITEM]["blind_spots"])
 
 
-def test_configured_check_fails_closed_without_declared_policies(pytester, lab, lab_rt):
+def test_fails_closed_when_the_only_host_is_unreachable(pytester, lab_rt):
+    from golive.lab.runtime import free_port
+    result = run_gate(pytester, _profile(lab_rt, {"name": "down", "host": "127.0.0.1", "port": free_port()}),
+                      "tls_only")
+    assert result.verdict(ITEM) == "could-not-observe" and result.ret == 6, result.output
+    assert "TCP connect to 127.0.0.1" in result.messages(ITEM)
+
+
+def test_configured_half_fails_closed_without_declared_policies(pytester, lab, lab_rt):
     site = lab("nginx", "compliant")
-    result = run_gate(pytester, _profile(lab_rt, _endpoint("origin", site.endpoints["https"]), check_configured=True),
+    result = run_gate(pytester, _profile(lab_rt, _endpoint("origin", site.endpoints["https"]), configuration={}),
                       "tls_only")
     assert result.verdict(ITEM) == "could-not-observe", result.output
     assert "declares no providers" in result.messages(ITEM)
+
+
+def test_the_old_single_half_shape_is_refused_with_what_to_do():
+    from golive.profile.items.tls_only import TlsOnlySection
+    with pytest.raises(ValueError, match="move endpoints .* under live:.*configuration: {}"):
+        TlsOnlySection.model_validate({"endpoints": [{"name": "a", "host": "a.example"}], "check_configured": True})
+    half = TlsOnlySection.model_validate({"live": {"not_applicable": "config only"}, "configuration": {}})
+    assert half.live.not_applicable == "config only"
 
 
 # --- the configured half on hand-made records (pure) -----------------------------------------------------

@@ -1,9 +1,10 @@
 """TLS-ONLY's configured half proven both ways through the real providers' tls_policies() against the lab's
 emulated clouds: ALB listener SslPolicy resolved by DescribeSSLPolicies and CloudFront (moto), App Service,
 Front Door, Redis and PostgreSQL (ARM emulator), ingress-nginx/ALB ingress settings (Kubernetes emulator).
-Passes on the compliant shapes with the TLS-ONLY section of profiles/local.yaml; on each broken variant fails
-naming the resource and the field read; could-not-observe when a cloud API does not answer. The live half runs
-against the compliant lab nginx each time (the configured test scans too)."""
+Passes on the compliant shapes with the TLS-ONLY section of profiles/local.yaml, and configuration-only (the live
+half not applicable); on each broken variant the configuration alone fails naming the resource and the field read;
+could-not-observe when a cloud API does not answer; a breach seen beside a blind read (a cloud down, an endpoint
+unreachable) is non-compliant naming both. The live half runs against the compliant lab nginx."""
 
 from __future__ import annotations
 
@@ -32,17 +33,23 @@ ITEM = "TLS-ONLY"
 LOCAL = yaml.safe_load((ROOT / "profiles" / "local.yaml").read_text(encoding="utf-8"))["items"][ITEM]
 
 
-def _gate(pytester, lab, lab_rt, providers):
-    """local.yaml's TLS-ONLY section with its endpoints replaced by this session's compliant lab nginx."""
+CONFIG_ONLY = {"not_applicable": "configuration-only profile: every item's cloud half, no live endpoint"}
+
+
+def _gate(pytester, lab, lab_rt, providers, live: dict | None = None):
+    """local.yaml's TLS-ONLY section with its endpoints replaced by this session's compliant lab nginx (or
+    ``live``: CONFIG_ONLY, other endpoints)."""
     lab_rt.ca()
-    origin = urlsplit(lab("nginx", "compliant").endpoints["https"])
-    section = {**LOCAL, "endpoints": [{"name": "origin", "host": origin.hostname, "port": origin.port}]}
-    profile = profile_dict({ITEM: section}, providers=providers, trust={"ca_bundle": str(lab_rt.ca_file)})
+    if live is None:
+        origin = urlsplit(lab("nginx", "compliant").endpoints["https"])
+        live = {**LOCAL["live"], "endpoints": [{"name": "origin", "host": origin.hostname, "port": origin.port}]}
+    profile = profile_dict({ITEM: {**LOCAL, "live": live}}, providers=providers,
+                           trust={"ca_bundle": str(lab_rt.ca_file)})
     return run_gate(pytester, profile, "tls_only")
 
 
 def test_local_profile_reads_the_declared_policies():
-    assert LOCAL.get("check_configured") is True
+    assert LOCAL.get("configuration") == {}
 
 
 @pytest.mark.xdist_group("tls-providers")
@@ -58,6 +65,18 @@ def test_compliant_clouds_pass_and_show_what_they_declare(pytester, lab, lab_rt)
                      "postgresql/silenttalk-postgres", "ingress/social-platform-production/social-platform",
                      "ingress/production/api-platform", "live endpoints no declared policy names"):
         assert fragment in seen, fragment
+
+
+@pytest.mark.xdist_group("tls-providers")
+def test_configuration_only_passes_on_compliant_clouds(pytester, lab, lab_rt):
+    """Each half stands alone: no live endpoint, the three clouds' declared policies judged on their own."""
+    providers = {**lab_providers.aws(lab("aws")), **lab_providers.azure(lab("azure")),
+                 **lab_providers.kubernetes(lab("kubernetes"))}
+    result = _gate(pytester, lab, lab_rt, providers, live=CONFIG_ONLY)
+    assert result.verdict(ITEM) == "passed", result.output
+    assert "TLS-ONLY live handshakes not applicable" in result.output
+    seen = result.attachments()
+    assert "alb/silenttalk-production-alb:443" in seen and "the declared policies were judged alone" in seen
 
 
 @pytest.mark.xdist_group("tls-providers")
@@ -77,10 +96,34 @@ def test_compliant_clouds_pass_and_show_what_they_declare(pytester, lab, lab_rt)
                                     "TLSv1.3) allows TLSv1.2, TLSv1.3"),
 ])
 def test_each_broken_variant_fails_naming_resource_and_field(pytester, lab, lab_rt, cloud, variant, reason):
+    """Configuration only: the declared policy is a finding without any live scan."""
     providers = getattr(lab_providers, cloud)(lab(cloud, variant))
-    result = _gate(pytester, lab, lab_rt, providers)
-    assert result.verdict(ITEM) == "non-compliant", result.output
+    result = _gate(pytester, lab, lab_rt, providers, live=CONFIG_ONLY)
+    assert result.verdict(ITEM) == "non-compliant" and result.ret == 1, result.output
     assert reason in result.messages(ITEM), result.messages(ITEM)
+
+
+@pytest.mark.xdist_group("tls-providers")
+def test_a_tls12_listener_is_reported_when_the_live_scan_cannot_connect(pytester, lab, lab_rt):
+    """Issue 13: the policies read are judged; the unreachable endpoint (the live side of the reconciliation)
+    is a blind spot beside the finding, never a reason to give up."""
+    live = {**LOCAL["live"], "endpoints": [{"name": "down", "host": "127.0.0.1", "port": free_port()}]}
+    result = _gate(pytester, lab, lab_rt, lab_providers.aws(lab("aws", "alb-tls13-1-2")), live=live)
+    assert result.verdict(ITEM) == "non-compliant" and result.ret == 1, result.output
+    messages = result.messages(ITEM)
+    assert "SslPolicy=ELBSecurityPolicy-TLS13-1-2-2021-06" in messages and "TCP connect to 127.0.0.1" in messages
+    assert result.summary["items"][ITEM]["blind_spots"], result.summary["items"][ITEM]
+
+
+@pytest.mark.xdist_group("tls-providers")
+def test_a_cloud_down_does_not_hide_another_clouds_breach(pytester, lab, lab_rt):
+    down = f"127.0.0.1:{free_port()}"
+    providers = {**lab_providers.aws(lab("aws"), endpoint_url=f"http://{down}", timeout_s=1),
+                 **lab_providers.azure(lab("azure", "app-tls12"))}
+    result = _gate(pytester, lab, lab_rt, providers, live=CONFIG_ONLY)
+    assert result.verdict(ITEM) == "non-compliant" and result.ret == 1, result.output
+    messages = result.messages(ITEM)
+    assert "siteConfig.minTlsVersion=1.2" in messages and "elbv2:DescribeLoadBalancers" in messages
 
 
 @pytest.mark.xdist_group("tls-providers")

@@ -11,12 +11,15 @@ from golive.verdict import CouldNotObserve
 
 
 def ssl_context(ca_bundle: Path | None) -> ssl.SSLContext:
-    """A verifying client context over the profile's trust store (the system store when None)."""
-    if ca_bundle is None:
-        return ssl.create_default_context()
-    if not Path(ca_bundle).is_file():
+    """A verifying client context over the profile's trust store (the system store when None): the one trust
+    setting (``trust.ca_bundle``) of every probe. It trusts what OpenSSL and curl trust: chain to an anchor of
+    the store and the hostname, without X509_STRICT (Python 3.13 turns it on; it refuses a private root that
+    lacks keyUsage, which curl and browsers accept)."""
+    if ca_bundle is not None and not Path(ca_bundle).is_file():
         raise CouldNotObserve("the trust store", f"profile trust.ca_bundle {ca_bundle} does not exist")
-    return ssl.create_default_context(cafile=str(ca_bundle))
+    context = ssl.create_default_context(cafile=None if ca_bundle is None else str(ca_bundle))
+    context.verify_flags &= ~ssl.VERIFY_X509_STRICT
+    return context
 
 
 def client(ca_bundle: Path | None, timeout_s: float, follow_redirects: bool = False) -> httpx.Client:

@@ -6,8 +6,11 @@ and every cipher suite the client library knows (security level 0), so a refusal
 a cipher mismatch. The clients are the ones sslyze itself uses (nassl): its modern OpenSSL for TLS 1.0
 to 1.3, its legacy OpenSSL for SSL 2.0 and 3.0 (the system OpenSSL 3 can no longer speak them).
 
-The certificate chain comes from the first accepted handshake (no extra connection) and is analysed
-with sslyze's certificate code (CertificateDeploymentAnalyzer) against the profile's trust store.
+The certificate chain comes from the first accepted handshake (no extra connection). Trust is decided
+the way OpenSSL, curl and browsers decide it: that handshake verifies the chain with OpenSSL against the
+profile's trust store (``trust.ca_bundle``, the one trust setting of every probe), and the hostname is matched
+by RFC 6125. sslyze's strict analysis (CertificateDeploymentAnalyzer, Python's ``cryptography`` verifier) runs
+too; what it rejects beyond OpenSSL (a root without keyUsage) becomes a note for a person, not a verdict.
 
 Layers, as in sslyze's plugins: ``observe``/``observe_many`` return frozen observations, ``problems``
 compares one with the profile section (pure, no network), the check presents them.
@@ -55,12 +58,27 @@ class Handshake:
 
 
 @dataclass(frozen=True)
+class Received:
+    """The chain an accepted handshake received, and OpenSSL's verification of it against the trust store.
+
+    verified: the chain OpenSSL built up to a trust anchor (leaf first), empty when it did not verify;
+    verify_error: OpenSSL's reason when it did not ("unable to get local issuer certificate").
+    """
+
+    chain: tuple[str, ...]
+    verified: tuple[str, ...]
+    verify_error: str | None
+
+
+@dataclass(frozen=True)
 class Certificate:
-    """The leaf certificate an endpoint presented and what sslyze's analysis says about it.
+    """The leaf certificate an endpoint presented, whether it is trusted as clients trust it, and notes.
 
     hostname: the name the client expects (server_name, else host); hostname_matches: a SAN matches it.
-    chain_trusted: the received chain builds to an anchor of trust_store (ignoring the hostname);
-    chain_error: the validator's message when it does not. days_to_expiry: at observation time.
+    chain_trusted: OpenSSL verified the received chain up to an anchor of trust_store (as curl would);
+    chain_error: OpenSSL's message when it did not. days_to_expiry: at observation time.
+    strict_notes: what stricter validators (Python's cryptography, under sslyze) reject that OpenSSL, curl and
+    browsers accept, worded for a person; evidence, not a verdict.
     """
 
     subject: str
@@ -77,7 +95,7 @@ class Certificate:
     chain_error: str | None
     hostname: str
     hostname_matches: bool
-    hostname_error: str | None
+    strict_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,27 +159,29 @@ class _Unreachable(Exception):
 
 
 def handshake(host: str, port: int, protocol: str, timeout_s: float, server_name: str | None = None,
-              keep_chain: bool = False) -> tuple[Handshake, list[str]]:
+              trust_store: Path | None = None) -> tuple[Handshake, Received | None]:
     """One TCP connection, one handshake offering only ``protocol``. Returns the result and, when accepted
-    and ``keep_chain``, the received certificate chain as PEM. Raises _Unreachable when TCP fails."""
+    and a ``trust_store`` is given, the received chain with OpenSSL's verification of it against that store
+    (the handshake never stops on it). Raises _Unreachable when TCP fails."""
     ssl_client, legacy_client, versions, verify = _nassl_clients()
     started = time.perf_counter()
     try:
         sock = socket.create_connection((host, port), timeout=timeout_s)
     except OSError as exc:
         raise _Unreachable(f"TCP connect to {host}:{port} failed: {exc}") from None
-    chain: list[str] = []
+    chain: Received | None = None
     try:
         version = getattr(versions, _VERSION_NAMES[protocol])
         if protocol in ("SSLv3", "SSLv2"):
-            client = legacy_client(sock, ssl_version=version, ssl_verify=verify.NONE,
+            client = legacy_client(sock, ssl_version=version, ssl_verify=verify.NONE, ssl_verify_locations=trust_store,
                                    ignore_client_authentication_requests=True)
             if protocol == "SSLv3":
                 client.set_cipher_list("ALL:COMPLEMENTOFALL")
             sni = None  # SSL 3.0 and 2.0 have no extensions
         else:
             sni = _sni(host, server_name)
-            client = ssl_client(sock, ssl_version=version, ssl_verify=verify.NONE, server_name_indication=sni,
+            client = ssl_client(sock, ssl_version=version, ssl_verify=verify.NONE, ssl_verify_locations=trust_store,
+                                server_name_indication=sni,
                                 ignore_client_authentication_requests=True)  # mTLS endpoints still answer
             if protocol != "TLSv1.3":
                 client.set_cipher_list("ALL:COMPLEMENTOFALL:@SECLEVEL=0")
@@ -174,8 +194,8 @@ def handshake(host: str, port: int, protocol: str, timeout_s: float, server_name
             outcome: Outcome = "inconclusive" if any(s in text.lower() for s in _CLIENT_SIDE) else "refused"
             return _result(protocol, outcome, text, started), chain
         detail = client.get_current_cipher_name()
-        if keep_chain:
-            chain = list(client.get_received_chain())
+        if trust_store is not None:
+            chain = _verified(client)
         try:
             client.shutdown()
         except Exception:  # noqa: BLE001 - a server that resets after the handshake still accepted it
@@ -183,6 +203,21 @@ def handshake(host: str, port: int, protocol: str, timeout_s: float, server_name
         return _result(protocol, "accepted", detail, started), chain
     finally:
         sock.close()
+
+
+def _verified(client) -> Received:
+    """OpenSSL's verdict on the chain this handshake received (nassl: SSL_get_verify_result)."""
+    from nassl.ssl_client import CertificateChainVerificationFailed
+    received = tuple(client.get_received_chain())
+    try:
+        if hasattr(client, "get_verified_chain"):
+            return Received(received, tuple(client.get_verified_chain()), None)
+        code = client._ssl.get_verify_result()  # the legacy client (SSL 3.0/2.0) has no get_verified_chain
+        if code != 0:
+            raise CertificateChainVerificationFailed(code)
+        return Received(received, (), None)
+    except CertificateChainVerificationFailed as exc:
+        return Received(received, (), f"OpenSSL: {exc.openssl_error_string} (error {exc.openssl_error_code})")
 
 
 def _result(protocol: str, outcome: Outcome, detail: str, started: float) -> Handshake:
@@ -195,21 +230,23 @@ def observe(name: str, host: str, port: int, *, ca_bundle: Path | None, timeout_
     """Every protocol handshake for one endpoint (sequential: one connection at a time per server, as
     sslyze bounds per-server concurrency), then the certificate of the first accepted one.
     An endpoint that does not accept TCP is CouldNotObserve; one that stops mid-way is inconclusive."""
+    store_path, store_name = trust_store_file(ca_bundle)
     started = time.perf_counter()
     results: list[Handshake] = []
-    chain: list[str] = []
+    chain: Received | None = None
     for protocol in protocols:
         try:
-            result, got = handshake(host, port, protocol, timeout_s, server_name, keep_chain=not chain)
+            result, got = handshake(host, port, protocol, timeout_s, server_name,
+                                    trust_store=None if chain else store_path)
         except _Unreachable as exc:
             if not results:
                 raise CouldNotObserve(f"TLS endpoint {name} ({host}:{port})", str(exc)) from None
-            result, got = Handshake(protocol, "inconclusive", str(exc), METHODS[protocol], 0.0), []
+            result, got = Handshake(protocol, "inconclusive", str(exc), METHODS[protocol], 0.0), None
         results.append(result)
         chain = chain or got
     elapsed = (time.perf_counter() - started) * 1000
     cert_started = time.perf_counter()
-    certificate = analyse_chain(chain, server_name or host, ca_bundle, now) if chain else None
+    certificate = analyse_chain(chain, server_name or host, store_path, store_name, now) if chain else None
     return TlsObservation(name, host, port, server_name, tuple(results), certificate, round(elapsed, 2),
                           round((time.perf_counter() - cert_started) * 1000, 2))
 
@@ -270,39 +307,79 @@ def _names(cert) -> tuple[str, ...]:
     return tuple(san.get_values_for_type(DNSName)) + tuple(str(ip) for ip in san.get_values_for_type(IPAddress))
 
 
-def analyse_chain(chain_pem: list[str], hostname: str, ca_bundle: Path | None,
+def analyse_chain(received: Received, hostname: str, store_path: Path, store_name: str,
                   now: dt.datetime | None = None) -> Certificate:
-    """sslyze's deployment analysis of a received chain (validation against the trust store, order),
-    with the hostname judged separately so a wrong name and an untrusted chain are told apart."""
-    from sslyze.plugins.certificate_info._cert_chain_analyzer import CertificateDeploymentAnalyzer
-    from sslyze.plugins.certificate_info.trust_stores.trust_store import TrustStore
-
-    store_path, store_name = trust_store_file(ca_bundle)
-    store = TrustStore(store_path, store_name, "")
-    analysis = CertificateDeploymentAnalyzer(_subject_of(hostname), chain_pem, None, [store]).perform()
-    leaf = analysis.received_certificate_chain[0]
+    """The verdict on a received chain as clients reach it: OpenSSL's verification (done in the handshake) and
+    an RFC 6125 hostname match; then sslyze's strict analysis, whose extra complaints become notes."""
+    from cryptography import x509
+    chain = [x509.load_pem_x509_certificate(pem.encode()) for pem in received.chain]
+    leaf = chain[0]
     names = _names(leaf)
-    validated = analysis.path_validation_results[0]
-    chain_error = hostname_error = None
-    hostname_matches = validated.was_validation_successful
-    if not validated.was_validation_successful:
-        # the same validation for a name the certificate does carry tells a wrong name from a bad chain
-        alone = store.verify_certificate_chain(chain_pem, _subject_of(names[0])) if names else validated
-        if alone.was_validation_successful:
-            hostname_error = validated.validation_error
-        else:
-            chain_error = alone.validation_error or validated.validation_error
-            hostname_matches = _name_matches(hostname, names)
+    hostname_matches = _name_matches(hostname, names)
+    in_order, notes = _strict(received, hostname if hostname_matches else (names or (hostname,))[0], store_path,
+                              store_name)
     now = now or dt.datetime.now(dt.UTC)
     not_after = leaf.not_valid_after_utc
     return Certificate(
         subject=leaf.subject.rfc4514_string(), issuer=leaf.issuer.rfc4514_string(), names=names,
         not_after=not_after.isoformat(), days_to_expiry=round((not_after - now).total_seconds() / 86400, 2),
-        self_signed=leaf.issuer == leaf.subject, chain_length=len(analysis.received_certificate_chain),
-        chain_subjects=tuple(c.subject.rfc4514_string() for c in analysis.received_certificate_chain),
-        chain_in_order=analysis.received_chain_has_valid_order, trust_store=store_name,
-        chain_trusted=chain_error is None, chain_error=chain_error, hostname=hostname,
-        hostname_matches=hostname_matches, hostname_error=hostname_error)
+        self_signed=leaf.issuer == leaf.subject, chain_length=len(chain),
+        chain_subjects=tuple(c.subject.rfc4514_string() for c in chain), chain_in_order=in_order,
+        trust_store=store_name, chain_trusted=received.verify_error is None, chain_error=received.verify_error,
+        hostname=hostname, hostname_matches=hostname_matches, strict_notes=notes)
+
+
+STRICT = "strict validators such as Python's cryptography (under sslyze 6) reject it"
+_EXTENSIONS = {"2.5.29.15": ("keyUsage", "RFC 5280 §4.2.1.3"), "2.5.29.19": ("basicConstraints", "RFC 5280 §4.2.1.9"),
+               "2.5.29.17": ("subjectAltName", "RFC 5280 §4.2.1.6"),
+               "2.5.29.35": ("authorityKeyIdentifier", "RFC 5280 §4.2.1.1"),
+               "2.5.29.14": ("subjectKeyIdentifier", "RFC 5280 §4.2.1.2"),
+               "2.5.29.37": ("extendedKeyUsage", "RFC 5280 §4.2.1.12")}
+
+
+def _strict(received: Received, name: str, store_path: Path, store_name: str) -> tuple[bool | None, tuple[str, ...]]:
+    """sslyze's deployment analysis (chain order, strict path validation) of a chain OpenSSL trusts: its
+    complaints, worded for a person. A chain OpenSSL rejects is already a finding; no note repeats it."""
+    from sslyze.plugins.certificate_info._cert_chain_analyzer import CertificateDeploymentAnalyzer
+    from sslyze.plugins.certificate_info.trust_stores.trust_store import TrustStore
+    try:
+        analysis = CertificateDeploymentAnalyzer(_subject_of(name), list(received.chain), None,
+                                                 [TrustStore(store_path, store_name, "")]).perform()
+    except Exception as exc:  # noqa: BLE001 - the strict analysis is evidence only
+        return None, (f"sslyze's strict certificate analysis could not run: {type(exc).__name__}: {exc}",)
+    error = analysis.path_validation_results[0].validation_error
+    if received.verify_error is not None or analysis.path_validation_results[0].was_validation_successful:
+        return analysis.received_chain_has_valid_order, ()
+    return analysis.received_chain_has_valid_order, strict_notes(error or "", received.verified)
+
+
+def strict_notes(error: str, verified: Sequence[str]) -> tuple[str, ...]:
+    """A strict validator's complaint about a chain OpenSSL verified, as sentences a person acts on (pure)."""
+    from cryptography import x509
+    certs = [x509.load_pem_x509_certificate(pem.encode()) for pem in verified]
+    notes = []
+    for oid, (ext, rfc) in _EXTENSIONS.items():
+        if oid not in error:
+            continue
+        lacking = [c for c in certs[1:] if _lacks(c, oid)] if oid == "2.5.29.15" else []
+        for cert in lacking:
+            role = "root CA" if cert.issuer == cert.subject else "intermediate CA"
+            notes.append(f"the {role} {cert.subject.rfc4514_string()} lacks the {ext} extension ({rfc}); "
+                         f"OpenSSL, curl and browsers accept it; {STRICT}")
+        if not lacking:
+            notes.append(f"a certificate of the chain has a {ext} extension ({rfc}) that strict validators refuse "
+                         f"({error}); OpenSSL, curl and browsers accept it; {STRICT}")
+    return tuple(notes) or (f"a strict validator refuses the chain that OpenSSL verified ({error}); OpenSSL, curl "
+                            f"and browsers accept it; {STRICT}",)
+
+
+def _lacks(cert, oid: str) -> bool:
+    from cryptography import x509
+    try:
+        cert.extensions.get_extension_for_oid(x509.ObjectIdentifier(oid))
+        return False
+    except x509.ExtensionNotFound:
+        return True
 
 
 def _name_matches(hostname: str, names: Sequence[str]) -> bool:
@@ -352,7 +429,9 @@ def verdict_line(obs: TlsObservation) -> str:
     cert = obs.certificate
     cert_text = (f"certificate {cert.days_to_expiry:.0f} days left, chain "
                  f"{'trusted' if cert.chain_trusted else 'NOT trusted'}, hostname "
-                 f"{'matches' if cert.hostname_matches else 'MISMATCH'}") if cert else "no certificate"
+                 f"{'matches' if cert.hostname_matches else 'MISMATCH'}"
+                 + (f", {len(cert.strict_notes)} note(s) from strict validators" if cert.strict_notes else "")
+                 ) if cert else "no certificate"
     return (f"{obs.target}: offers {', '.join(obs.offered) or 'nothing'}; refuses "
             f"{', '.join(h.protocol for h in obs.handshakes if h.outcome == 'refused') or 'nothing'}; "
             f"{cert_text}; {obs.elapsed_ms:.1f} ms for {len(obs.handshakes)} handshakes")

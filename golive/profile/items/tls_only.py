@@ -1,10 +1,18 @@
-"""Profile section of TLS-ONLY: the TLS endpoints to scan live, the certificate minimum, the configured check."""
+"""Profile section of TLS-ONLY: the live half (TLS endpoints to scan, the certificate minimum) and the configured
+half (the TLS policies the providers declare).
+
+Both halves are required; each is either filled in or ``{not_applicable: <reason>}``, so a profile never drops
+one by omission. Each half stands alone: a configuration-only profile judges the declared policies without a
+live scan; a live-only one scans without providers. Reconciling the two needs both.
+"""
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Any
 
-from golive.profile.base import Section
+from pydantic import Field, model_validator
+
+from golive.profile.base import NotApplicable, Section
 
 
 class TlsEndpoint(Section):
@@ -17,12 +25,34 @@ class TlsEndpoint(Section):
                                                               "the host when absent")
 
 
-class TlsOnlySection(Section):
+class TlsLive(Section):
+    """The live half: one handshake per protocol version per endpoint, and the certificate it presents
+    (validated against the profile's trust.ca_bundle as OpenSSL and curl do)."""
+
     endpoints: list[TlsEndpoint] = Field(min_length=1, max_length=64)
     min_days_to_expiry: int = Field(default=30, ge=0, description="runbook 001: certificates > 30 days from expiry")
     timeout_s: float = Field(default=3.0, gt=0, le=30, description="per handshake (connect and handshake)")
     max_parallel_hosts: int = Field(default=10, ge=1, le=32, description="endpoints scanned at once; one "
                                                                           "connection per endpoint at a time")
-    check_configured: bool = Field(default=False, description="also read the declared TLS policies through the "
-                                   "providers (ALB/NLB SslPolicy, CloudFront, App Service, Front Door, Redis, "
-                                   "PostgreSQL, ingress) and reconcile them with the live handshakes")
+
+
+class TlsConfiguration(Section):
+    """The configured half: every TLS policy the profile's providers declare (``tls_policies``: ALB/NLB
+    SslPolicy, CloudFront, App Service, Front Door, Redis, PostgreSQL, ingress). Nothing to fill in: ``{}``
+    reads them all; with the live half too, each policy is reconciled with the handshakes on the hosts it names."""
+
+
+class TlsOnlySection(Section):
+    live: TlsLive | NotApplicable = Field(
+        description="the TLS endpoints to scan live, or not applicable (then the declared policies prove the item)")
+    configuration: TlsConfiguration | NotApplicable = Field(
+        description="the declared TLS policies read through the providers ({}), or not applicable")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _two_halves(cls, data: Any) -> Any:
+        if isinstance(data, dict) and ({"endpoints", "check_configured"} & set(data)):
+            raise ValueError("TLS-ONLY has two halves now: move endpoints (and min_days_to_expiry, timeout_s, "
+                             "max_parallel_hosts) under live:, and replace check_configured with configuration: {} "
+                             "(or {not_applicable: <reason>}); either half may be {not_applicable: <reason>}")
+        return data
