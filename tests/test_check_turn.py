@@ -15,14 +15,15 @@ from golive.providers.records_firewall import IngressRule, Opening, ingress_prob
 SECRET_ENV = "GOLIVE_TURN_SELFTEST_SECRET"
 
 
-def _turn(started, lab_rt, config: bool = True, secret: dict | None = None, **section):
+def _turn(started, lab_rt, config: bool = True, secret: dict | None = None, firewall: dict | None = None, **live):
     host, port = started.endpoints["turn"].rsplit(":", 1)
     server = {"name": started.variant, "host": host, "udp_port": int(port), "tcp_port": int(port),
               "tls_port": int(started.endpoints["tls"].rsplit(":", 1)[1])}
     if config:
         server["config"] = {"host": "local://", "path": started.endpoints["config"]}
-    turn = {"secret": "turn_shared_secret", "realm": "turn.lab.golive.test", "timeout_s": 1.0,
-            "allow_loopback_peers": True, "servers": [server], **section}
+    live = {"secret": "turn_shared_secret", "realm": "turn.lab.golive.test", "timeout_s": 1.0,
+            "allow_loopback_peers": True, "servers": [server], **live}
+    turn = {"live": live, "firewall": firewall or {"not_applicable": "selftest: the relays only"}}
     return profile_dict({"TURN": turn}, trust={"ca_bundle": str(lab_rt.ca_file)},
                         secrets={"turn_shared_secret": secret or {"env": SECRET_ENV}})
 
@@ -106,13 +107,46 @@ def test_fails_closed_when_the_server_does_not_answer(pytester, lab_rt, secret):
     from golive.lab.runtime import free_port
     lab_rt.ca()
     port = free_port()
-    profile = profile_dict({"TURN": {"secret": "turn_shared_secret", "timeout_s": 0.5, "allow_loopback_peers": True,
-                                     "servers": [{"name": "down", "host": "127.0.0.1", "udp_port": port,
-                                                  "tcp_port": port, "tls_port": free_port()}]}},
+    profile = profile_dict({"TURN": {"firewall": {"not_applicable": "selftest: the relays only"}, "live": {
+        "secret": "turn_shared_secret", "timeout_s": 0.5, "allow_loopback_peers": True,
+        "servers": [{"name": "down", "host": "127.0.0.1", "udp_port": port, "tcp_port": port,
+                     "tls_port": free_port()}]}}},
                            trust={"ca_bundle": str(lab_rt.ca_file)}, secrets={"turn_shared_secret": {"env": SECRET_ENV}})
     result = run_gate(pytester, profile, "turn")
     assert result.verdict("TURN") == "could-not-observe", result.output
     assert "no answer within 0.5 s" in result.messages("TURN")
+
+
+def test_one_server_down_and_one_broken_is_non_compliant_naming_both(pytester, lab, lab_rt, secret):
+    """Partial observation (issue 13): each server judged on its own; the silent one is a blind spot, the other's
+    breach a finding: non-compliant, exit 1, both named."""
+    from golive.lab.runtime import free_port
+    profile = _turn(lab("coturn", "no-auth"), lab_rt, config=False, timeout_s=0.5)
+    port = free_port()
+    profile["items"]["TURN"]["live"]["servers"].insert(0, {"name": "down", "host": "127.0.0.1", "udp_port": port,
+                                                           "tcp_port": port, "tls_port": free_port()})
+    result = run_gate(pytester, profile, "turn")
+    assert result.verdict("TURN") == "non-compliant", result.output
+    assert result.ret == 1
+    messages = result.messages("TURN")
+    assert "no-auth (127.0.0.1) UDP" in messages and "an allocation without credentials was granted" in messages
+    assert "Not observed (1)" in messages and "down (127.0.0.1): no transport answered" in messages
+    assert result.summary["items"]["TURN"]["blind_spots"]
+
+
+def test_live_half_declared_not_applicable_skips_the_relays_and_the_config_file(pytester):
+    profile = profile_dict({"TURN": {"live": {"not_applicable": "configuration-only profile: no live endpoint"},
+                                     "firewall": {"not_applicable": "selftest"}}})
+    result = run_gate(pytester, profile, "turn")
+    assert result.outcomes.get("skipped") == 3, result.output
+    assert "TURN live not applicable on selftest: configuration-only profile" in result.output
+
+
+def test_the_old_flat_shape_says_where_the_fields_went(pytester):
+    result = run_gate(pytester, profile_dict({"TURN": {"secret": "x", "servers": [{"name": "a", "host": "h"}]}}),
+                      "turn")
+    assert result.ret != 0
+    assert "belong under items.TURN.live" in result.output
 
 
 def test_fails_closed_without_the_secret(pytester, lab, lab_rt, monkeypatch):

@@ -1,7 +1,8 @@
 """TURN's firewall test proven both ways through the real providers: AWS security groups (moto) and Azure NSGs
 (ARM emulator, with a higher-priority Deny shadowing an Allow). Passes on the compliant groups as
 profiles/local.yaml names them; fails naming the opening on each broken variant; could-not-observe when the API
-does not answer. Only the firewall test of checks/test_turn.py runs (the relays are proven in test_check_turn.py)."""
+does not answer. The profile is firewall-only (issue 13): live {not_applicable}, no server and no secret, so the
+relay tests skip with the reason and the firewall half alone proves the item (relays: test_check_turn.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from golive.lab.runtime import free_port
 
 ITEM = "TURN"
 LOCAL = yaml.safe_load((ROOT / "profiles" / "local.yaml").read_text(encoding="utf-8"))["items"][ITEM]
-ONLY_FIREWALL = ("-k", "test_turn_firewall_opens_turn_and_nothing_more")
+FIREWALL_ONLY = {"not_applicable": "configuration-only profile: the security groups / NSGs, no live relay"}
 
 
 def _aws(started, **over):
@@ -31,9 +32,8 @@ def _azure(started, **over):
 
 
 def _gate(pytester, providers):
-    turn = {"secret": {"env": "GOLIVE_TURN_FIREWALL_SELFTEST_UNUSED"}, "servers": LOCAL["servers"],
-            "firewall": LOCAL["firewall"]}
-    return run_gate(pytester, profile_dict({ITEM: turn}, providers=providers), "turn", args=ONLY_FIREWALL)
+    turn = {"live": FIREWALL_ONLY, "firewall": LOCAL["firewall"]}
+    return run_gate(pytester, profile_dict({ITEM: turn}, providers=providers), "turn")
 
 
 def _fails_with(result, reason):
@@ -44,6 +44,7 @@ def _fails_with(result, reason):
 def test_compliant_groups_pass_as_the_local_profile_names_them(pytester, lab):
     result = _gate(pytester, {**_aws(lab("aws")), **_azure(lab("azure"))})
     assert result.verdict(ITEM) == "passed", result.output
+    assert result.outcomes.get("skipped") == 2 and "TURN live not applicable on selftest" in result.output
     seen = result.attachments()
     assert "ec2:DescribeSecurityGroups" in seen and "securityRules/turn-relay" in seen
 
@@ -72,3 +73,27 @@ def test_unreachable_api_is_could_not_observe(pytester, lab):
     result = _gate(pytester, _azure(lab("azure"), arm_endpoint=f"https://127.0.0.1:{free_port()}", timeout_s=2))
     assert result.verdict(ITEM) == "could-not-observe", result.output
     assert "network security groups" in result.messages(ITEM) and "could not be reached" in result.messages(ITEM)
+
+
+# --- partial observation (issue 13): one cloud blind, the other's rules still judged ---------------------------
+def test_a_blind_cloud_and_a_breach_on_the_other_is_non_compliant_naming_both(pytester, lab):
+    from golive.lab.aws.restricted import restricted_reader
+    aws = lab("aws")
+    result = _gate(pytester, {**_aws(aws, **restricted_reader(aws, ["ec2:DescribeSecurityGroups"])),
+                              **_azure(lab("azure", "nsg-ssh-world"))})
+    _fails_with(result, "silenttalk-turn-nsg opens 22/tcp to Internet")
+    assert result.ret == 1
+    messages = result.messages(ITEM)
+    assert "DescribeSecurityGroups" in messages and "Not observed" in messages, messages
+    assert result.summary["items"][ITEM]["blind_spots"]
+
+
+def test_an_opening_not_found_beside_a_blind_cloud_is_unseen_not_closed(pytester, lab):
+    """Azure's NSG lacks 3478/udp while the AWS read is denied: the opening may be in the unread security group,
+    so it is a blind spot (could not observe), never a breach."""
+    from golive.lab.aws.restricted import restricted_reader
+    aws = lab("aws")
+    result = _gate(pytester, {**_aws(aws, **restricted_reader(aws, ["ec2:DescribeSecurityGroups"])),
+                              **_azure(lab("azure", "nsg-no-3478-udp"))})
+    assert result.verdict(ITEM) == "could-not-observe", result.output
+    assert "3478/udp: not found open in the rules read" in result.messages(ITEM)

@@ -113,7 +113,8 @@ def test_gate_reports_carry_whole_messages_and_no_canary_in_any_encoding(pyteste
         "HEALTH": {"timeout_s": 2.0, "endpoints": [
             {"name": name, "url": f"{base}/health/{quote(path, safe='')}", "contract": "silenttalk-api"}
             for name, path in names.items()]},
-        "TURN": {"secret": "turn_shared_secret", "servers": [{"name": "turn-a", "host": "127.0.0.1"}]}},
+        "TURN": {"live": {"secret": "turn_shared_secret", "servers": [{"name": "turn-a", "host": "127.0.0.1"}]},
+                 "firewall": {"not_applicable": "selftest: redaction only"}}},
         trust={"ca_bundle": str(lab_rt.ca_file)},
         secrets={"canary_env": {"env": "GOLIVE_CANARY_ENV"}, "canary_short": {"env": "GOLIVE_CANARY_SHORT"},
                  "turn_shared_secret": {"env": "GOLIVE_CANARY_UNSET", "file": str(secret_file)}})

@@ -10,8 +10,8 @@ golive adds around them, because ``create_turn_endpoint`` does not give it:
 - a STUN Binding from the check's peer socket, so the relay is given the peer's server-reflexive address;
 - TLS version probes (plain handshakes offering one legacy version each).
 
-``observe()`` returns a frozen TurnObservation; ``problems()`` and ``unobserved()`` judge it against the
-profile section without a network; ``parse_config()``/``config_problems()`` state the same rules against
+``observe()`` returns a frozen TurnObservation; ``unreachable()``, ``problems()`` and ``unobserved()`` judge it
+against the profile's live half without a network; ``parse_config()``/``config_problems()`` state the same rules against
 coturn's configuration file.
 """
 
@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 from aioice import stun
 from aioice.turn import UDP_TRANSPORT, TurnClientTcpProtocol, TurnClientUdpProtocol
 
-from golive.profile.items.turn import TurnSection, TurnServer
+from golive.profile.items.turn import TurnLive, TurnServer
 
 T = TypeVar("T")
 TLS_ORDER = ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
@@ -171,7 +171,7 @@ async def _bounded(awaitable: Awaitable[T], timeout_s: float) -> T:
 class _Probe:
     """One server: its resolved address, the check's credentials and the deadline of every request."""
 
-    def __init__(self, server: TurnServer, address: str, section: TurnSection, secret: str, ca: ssl.SSLContext):
+    def __init__(self, server: TurnServer, address: str, section: TurnLive, secret: str, ca: ssl.SSLContext):
         self.server, self.address, self.section, self.ca = server, address, section, ca
         self.timeout = section.timeout_s
         self.username, self.password = rest_credentials(secret, section.user, section.credential_ttl_s)
@@ -339,7 +339,7 @@ class _Probe:
         return (tuple(mapped) if mapped else tuple(local)), echo, transport  # type: ignore[return-value]
 
 
-def _denied_samples(section: TurnSection) -> dict[str, str]:
+def _denied_samples(section: TurnLive) -> dict[str, str]:
     """One address per range the relay must refuse -> the range (the metadata address for link-local)."""
     out: dict[str, str] = {}
     for cidr in section.denied_peer_ranges:
@@ -351,7 +351,7 @@ def _denied_samples(section: TurnSection) -> dict[str, str]:
     return out
 
 
-async def _observe(server: TurnServer, section: TurnSection, secret: str, ca: ssl.SSLContext) -> TurnObservation:
+async def _observe(server: TurnServer, section: TurnLive, secret: str, ca: ssl.SSLContext) -> TurnObservation:
     started = time.perf_counter()
     loop = asyncio.get_running_loop()
     infos = await _bounded(loop.getaddrinfo(server.host, server.udp_port, family=socket.AF_INET,
@@ -381,7 +381,7 @@ async def _observe(server: TurnServer, section: TurnSection, secret: str, ca: ss
         elapsed_ms=round((time.perf_counter() - started) * 1000, 1))
 
 
-def observe(server: TurnServer, section: TurnSection, secret: str, ca: ssl.SSLContext) -> TurnObservation | str:
+def observe(server: TurnServer, section: TurnLive, secret: str, ca: ssl.SSLContext) -> TurnObservation | str:
     """Probe one server within ``deadline_s(section)``; a string is the cause when the host could not be resolved
     or the whole probe overran its deadline (the caller raises CouldNotObserve)."""
     async def bounded() -> TurnObservation:
@@ -396,7 +396,7 @@ def observe(server: TurnServer, section: TurnSection, secret: str, ca: ssl.SSLCo
         return f"network error before any TURN request: {exc}"
 
 
-def deadline_s(section: TurnSection) -> float:
+def deadline_s(section: TurnLive) -> float:
     """The hard cap of one server's probe: binding + connect + allocate + permissions + data + release."""
     return round(section.timeout_s * 8 + 1, 1)
 
@@ -407,6 +407,15 @@ def _labels(server: TurnServer) -> dict[str, str]:
 
 
 RUNBOOK_PORT = {"udp": "UDP 3478", "tcp": "TCP 3478", "tls": "TLS 5349"}
+
+
+def unreachable(obs: TurnObservation, server: TurnServer) -> str | None:
+    """Why the server as a whole could not be observed: no transport answered any allocation (every one timed out
+    or was refused at the connection); None when at least one transport answered, so the others are judged."""
+    if any(a.answer.ok or a.answer.code is not None for a in obs.allocations):
+        return None
+    labels = _labels(server)
+    return "no transport answered: " + "; ".join(f"{labels[a.transport]} {a.answer.detail}" for a in obs.allocations)
 
 
 def unobserved(obs: TurnObservation, server: TurnServer) -> list[str]:
@@ -428,7 +437,7 @@ def unobserved(obs: TurnObservation, server: TurnServer) -> list[str]:
     return out
 
 
-def problems(obs: TurnObservation, server: TurnServer, section: TurnSection) -> list[str]:
+def problems(obs: TurnObservation, server: TurnServer, section: TurnLive) -> list[str]:
     """Every way the live server breaks runbook 000's TURN setup (and the profile's thresholds)."""
     labels, out = _labels(server), []
     relay = f"{section.relay_port_min}-{section.relay_port_max}"
@@ -530,7 +539,7 @@ def _covered(net: ipaddress.IPv4Network | ipaddress.IPv6Network, ranges: list[tu
 
 
 def config_problems(directives: list[tuple[str, str | None]], files_present: dict[str, bool], server: TurnServer,
-                    section: TurnSection) -> list[str]:
+                    section: TurnLive) -> list[str]:
     """The live check's rules, stated against coturn's configuration file."""
     flags = {k for k, _ in directives}
     values: dict[str, list[str]] = {}

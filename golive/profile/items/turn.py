@@ -4,16 +4,21 @@ Runbook 000: ``listening-port=3478`` (UDP and TCP), ``tls-listening-port=5349``,
 ``max-port=65535``, ``use-auth-secret`` with ``static-auth-secret``, ``realm=turn.silenttalk.com``;
 runbook 002: "TURN Port 3478 (UDP/TCP), TURN over TLS 5349 (TCP), Media Port Range 49152-65535 (UDP)".
 The shared secret is referenced here (a key of the profile's ``secrets``, or an inline SecretRef), never written.
+
+Two halves, each filled in or ``{not_applicable: <reason>}`` (a profile never drops one by omission), and each
+standing alone: ``live`` (the servers, the secret, allocations, the config file) and ``firewall`` (the security
+groups / NSGs in front, read through the providers; it names its own groups or addresses and ports, so a
+configuration-only profile needs no server and no secret).
 """
 
 from __future__ import annotations
 
 import ipaddress
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from golive.profile.base import SecretRef, Section
+from golive.profile.base import NotApplicable, SecretRef, Section
 
 #: peer ranges a relay must refuse (RFC 1918, link-local with the cloud metadata address, carrier-grade NAT)
 PRIVATE_PEER_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10")
@@ -39,20 +44,32 @@ class TurnServer(Section):
 
 
 class TurnFirewall(Section):
-    """The security groups / NSGs in front of the TURN servers (read through the providers)."""
+    """The firewall half: the security groups / NSGs in front of the TURN servers (read through the providers,
+    ``turn_ingress_rules``). Stands alone: it names the groups (or the addresses whose groups are read) and the
+    ports the world must reach, so it needs no live server and no secret."""
 
-    groups: list[str] = Field(default_factory=list, description="security group ids/names or NSG names; empty: "
-                                                               "the groups attached to the servers' addresses")
+    groups: list[str] = Field(default_factory=list, description="security group ids/names or NSG names to read")
+    hosts: list[str] = Field(default_factory=list, description="when no groups are named: the TURN servers' public "
+                                                               "or private addresses (or DNS names); the groups "
+                                                               "attached to their network interfaces are read")
     also_open: list[str] = Field(default_factory=list,
                                  description="extra openings to the world accepted, as '<port>[-<port>]/<tcp|udp>'")
-    udp_port: int | None = Field(default=None, ge=1, le=65535, description="port the firewall must open for TURN "
-                                                                           "over UDP when a NAT/port mapping in front "
-                                                                           "differs from the servers' (default theirs)")
-    tcp_port: int | None = Field(default=None, ge=1, le=65535, description="likewise for TURN over TCP")
-    tls_port: int | None = Field(default=None, ge=1, le=65535, description="likewise for TURN over TLS")
+    udp_port: int = Field(default=3478, ge=1, le=65535, description="port the firewall must open for TURN over UDP "
+                                                                    "(runbook 000: 3478; the public port when a NAT "
+                                                                    "or port mapping sits in front)")
+    tcp_port: int = Field(default=3478, ge=1, le=65535, description="likewise for TURN over TCP (runbook 000: 3478)")
+    tls_port: int = Field(default=5349, ge=1, le=65535, description="likewise for TURN over TLS (runbook 000: 5349)")
+    relay_port_min: int = Field(default=49152, ge=1024, le=65535, description="relay range the firewall must open "
+                                                                              "over UDP (runbook 000 min-port)")
+    relay_port_max: int = Field(default=65535, ge=1024, le=65535, description="runbook 000 max-port")
 
     @model_validator(mode="after")
     def _openings(self) -> TurnFirewall:
+        if not self.groups and not self.hosts:
+            raise ValueError("name the groups to read (groups: [sg-..., nsg-name]) or the TURN addresses whose "
+                             "groups are read (hosts: [...])")
+        if self.relay_port_min > self.relay_port_max:
+            raise ValueError(f"relay_port_min {self.relay_port_min} > relay_port_max {self.relay_port_max}")
         for opening in self.also_open:
             ports, _, proto = opening.partition("/")
             lo, _, hi = ports.partition("-")
@@ -61,7 +78,10 @@ class TurnFirewall(Section):
         return self
 
 
-class TurnSection(Section):
+class TurnLive(Section):
+    """The live half: allocations on every server with REST-API credentials minted from the shared secret, and
+    (where a server declares ``config``) its coturn file."""
+
     secret: str | SecretRef = Field(description="coturn's static-auth-secret: a key of the profile's secrets, or "
                                                 "an inline {env: VARIABLE[, file: path]}")
     user: str = Field(default="golive-check", pattern=r"^[^:\s]+$", description="user part of the REST username")
@@ -76,12 +96,33 @@ class TurnSection(Section):
     denied_peer_ranges: list[str] = Field(default_factory=lambda: list(PRIVATE_PEER_RANGES),
                                           description="peer ranges the relay must refuse (denied-peer-ip)")
     allow_loopback_peers: bool = Field(default=False, description="lab only: coturn's allow-loopback-peers")
-    firewall: TurnFirewall | None = Field(default=None, description="check the security groups/NSGs in front")
 
     @model_validator(mode="after")
-    def _ranges(self) -> TurnSection:
+    def _ranges(self) -> TurnLive:
         if self.relay_port_min > self.relay_port_max:
             raise ValueError(f"relay_port_min {self.relay_port_min} > relay_port_max {self.relay_port_max}")
         for cidr in self.denied_peer_ranges:
             ipaddress.ip_network(cidr)  # ValueError names the bad range
         return self
+
+
+LIVE_FIELDS = frozenset(TurnLive.model_fields)
+
+
+class TurnSection(Section):
+    live: TurnLive | NotApplicable = Field(description="the relays, their shared secret and allocations; or "
+                                                       "{not_applicable: reason} (a configuration-only profile)")
+    firewall: TurnFirewall | NotApplicable = Field(description="the security groups / NSGs in front of the relays, "
+                                                               "read through the providers; or {not_applicable: "
+                                                               "reason}")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _halves(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            flat = sorted(LIVE_FIELDS & set(data))
+            if flat:
+                raise ValueError(f"items.TURN.{', '.join(flat)} belong under items.TURN.live (issue 13: TURN has two "
+                                 f"halves, live: {{secret, servers, ...}} and firewall: {{groups or hosts, ports}}, "
+                                 f"each either filled in or {{not_applicable: <reason>}})")
+        return data
