@@ -9,21 +9,23 @@ Runbook 000 lines 689-697 (CPU > 70 % for 5 minutes, memory > 80 %, DB connectio
 import warnings
 
 from golive import monitoring
-from golive.verdict import require
 
 
-def test_runbook_alarms_exist_match_and_notify_someone(section, profile, providers, evidence):
+def test_runbook_alarms_exist_match_and_notify_someone(section, profile, providers, evidence, judge):
     clouds = {a.cloud for a in section.alarms}
-    rules = monitoring.records_from(providers, "alarm_rules", clouds, "ALARMS")
-    actions = monitoring.action_map(monitoring.records_from(providers, "alarm_actions", clouds, "ALARMS"))
+    rules = judge.saw(monitoring.records_from(providers, "alarm_rules", clouds, "ALARMS"))
+    targets = judge.saw(monitoring.records_from(providers, "alarm_actions", clouds, "ALARMS"))
+    actions = monitoring.action_map(targets)
     evidence.json("alarms observed", rules)
     evidence.json("notification targets observed", list(actions.values()))
     judged, problems = [], []
     for expected in section.alarms:
-        rule, found = monitoring.alarm_verdict(expected, rules, actions, section)
+        rule, found, unseen = monitoring.alarm_verdict(expected, rules, actions, section, all_read=not rules.blind,
+                                                       actions_read=not targets.blind)
         judged.append({"expected": expected.model_dump(mode="json"), "alarm": rule.name if rule else None,
-                       "problems": found})
+                       "problems": found, "not observed": [str(b) for b in unseen]})
         problems += found
+        judge.blind.extend(unseen)
     evidence.json("runbook alarms judged", judged)
     firing = monitoring.firing(rules)
     evidence.text("alarms in ALARM state now", "\n".join(firing) or "none")
@@ -32,5 +34,7 @@ def test_runbook_alarms_exist_match_and_notify_someone(section, profile, provide
                       UserWarning, stacklevel=1)
     elif firing:
         problems += [f"{f} (the profile fails the item on a firing alarm)" for f in firing]
-    require(problems, f"{len(problems)} alarm problem(s) on profile {profile.name} "
-                      f"({len(section.alarms)} runbook alarms, {len(rules)} alarms read)")
+    evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
+    judge.find(problems)
+    judge.conclude(f"{len(problems)} alarm problem(s) on profile {profile.name} "
+                   f"({len(section.alarms)} runbook alarms, {len(rules)} alarms read)")

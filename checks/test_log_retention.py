@@ -5,15 +5,17 @@ A log group that never expires fails unless the profile allows it.
 """
 
 from golive import monitoring
-from golive.verdict import require
 
 
-def test_logs_are_kept_long_enough(section, profile, providers, evidence):
+def test_logs_are_kept_long_enough(section, profile, providers, evidence, judge):
     clouds = ({"aws"} if section.log_groups or section.log_group_prefixes else set()) | (
         {"azure"} if section.workspaces else set())
-    found = monitoring.records_from(providers, "log_retentions", clouds, "LOG-RETENTION")
-    judged, problems = monitoring.retention_problems(section, found)
+    found = judge.saw(monitoring.records_from(providers, "log_retentions", clouds, "LOG-RETENTION"))
+    judged, problems, unseen = monitoring.retention_verdict(section, found, all_read=not found.blind)
+    judge.find(problems)
+    judge.blind.extend(unseen)
     evidence.json("log stores judged", judged)
     evidence.text("log stores read", f"{len(found)} log groups/workspaces read; {len(judged)} named by the profile")
-    require(problems, f"{len(problems)} log retention problem(s) on profile {profile.name} "
-                      f"(at least {section.min_days} days)")
+    evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
+    judge.conclude(f"{len(problems)} log retention problem(s) on profile {profile.name} "
+                   f"(at least {section.min_days} days)")

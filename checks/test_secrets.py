@@ -8,18 +8,22 @@ read (the providers refuse GetSecretValue and Key Vault's data plane).
 import datetime as dt
 
 from golive import monitoring
-from golive.verdict import require
 
 
-def test_secrets_rotate_and_key_vaults_are_protected(section, profile, providers, evidence):
+def test_secrets_rotate_and_key_vaults_are_protected(section, profile, providers, evidence, judge):
     clouds = ({"aws"} if section.secrets or section.secret_prefixes or section.kms_keys else set()) | (
         {"azure"} if section.key_vaults else set())
-    rotations = monitoring.records_from(providers, "secret_rotations", clouds, "SECRETS")
-    vaults = monitoring.records_from(providers, "vault_protections", clouds & {"azure"}, "SECRETS")
+    rotations = judge.saw(monitoring.records_from(providers, "secret_rotations", clouds, "SECRETS"))
+    vaults = judge.saw(monitoring.records_from(providers, "vault_protections", clouds & {"azure"}, "SECRETS"))
     evidence.json("secret and key rotation observed (no values)", rotations)
     evidence.json("key vault protection observed", vaults)
     now = dt.datetime.now(dt.UTC)
-    problems = monitoring.secret_problems(section, rotations, now)
+    problems, unseen = monitoring.secret_verdict(section, rotations, now, all_read=not rotations.blind)
+    judge.find(problems)
+    judge.blind.extend(unseen)
     for vault in section.key_vaults:
-        problems += monitoring.vault_problems(vault, vaults, rotations, now)
-    require(problems, f"{len(problems)} secret rotation/protection problem(s) on profile {profile.name}")
+        problems, unseen = monitoring.vault_verdict(vault, vaults, rotations, now, all_read=not vaults.blind)
+        judge.find(problems)
+        judge.blind.extend(unseen)
+    evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
+    judge.conclude(f"{len(judge.findings)} secret rotation/protection problem(s) on profile {profile.name}")

@@ -18,23 +18,39 @@ from golive.providers.records_monitoring import (
     SecretRotation,
     VaultProtection,
 )
-from golive.verdict import CouldNotObserve
+from golive.verdict import BlindSpot, CouldNotObserve, Records
 
 UPWARD, DOWNWARD = (">", ">="), ("<", "<=")
+BEHIND = "not returned by the reads that succeeded (it may sit behind a blind read)"
 
 
-def records_from(providers: Any, kind: str, clouds: Iterable[str], item: str) -> list[Any]:
-    """Records of one kind from the clouds the section names (a cloud the profile lacks is blindness)."""
-    out: list[Any] = []
+def records_from(providers: Any, kind: str, clouds: Iterable[str], item: str) -> Records:
+    """Records of one kind from the clouds the section names. A cloud the profile lacks, or a read that fails,
+    is a blind spot (``Records.blind``); every other cloud's and read's records still count."""
+    out = Records()
     for cloud in sorted(set(clouds)):
         provider = getattr(providers, cloud)
         if provider is None:
-            raise CouldNotObserve(f"{cloud} ({item})", f"the {item} section names {cloud} resources but the profile "
-                                                       f"has no providers.{cloud}; add it")
+            out.blind.append(BlindSpot(f"{cloud} ({item})", f"the {item} section names {cloud} resources but the "
+                                                            f"profile has no providers.{cloud}; add it"))
+            continue
         read = getattr(provider, kind, None)
-        if read is not None:
-            out.extend(read())
+        if read is None:
+            continue
+        try:
+            out.add(read())
+        except CouldNotObserve as exc:
+            out.blind.extend(exc.blind)
     return out
+
+
+def _unseen(what: str, all_read: bool, missing: str) -> tuple[list[str], list[BlindSpot]]:
+    """A listed resource no read returned: missing (a finding) only when every read succeeded, else unseen."""
+    return ([missing], []) if all_read else ([], [BlindSpot(what, BEHIND)])
+
+
+def _not_returned(field_name: str, resource: str, source: str) -> BlindSpot:
+    return BlindSpot(f"{field_name} of {resource}", f"{source} did not return it, so it is not judged")
 
 
 def _num(value: float | None) -> str:
@@ -56,8 +72,8 @@ def _threshold_problem(expected: ExpectedAlarm, rule: AlarmRule, runbook: str) -
     want = expected.absolute_threshold
     said = (f"{expected.comparison} {_num(expected.threshold)} % of {_num(expected.of_maximum)} (= {_num(want)})"
             if expected.of_maximum is not None else f"{expected.comparison} {_num(want)}")
-    if rule.comparison is None or rule.threshold is None:
-        return f"threshold is not static ({rule.expression or 'dynamic'}); runbook {runbook} says {said}"
+    if rule.comparison is None or rule.threshold is None:  # not returned: alarm_unknowns names the field
+        return f"threshold is not static ({rule.expression}); runbook {runbook} says {said}" if rule.expression else None
     same_direction = (
         (expected.comparison in UPWARD and rule.comparison in UPWARD)
         or (expected.comparison in DOWNWARD and rule.comparison in DOWNWARD)
@@ -88,46 +104,79 @@ def rule_problems(expected: ExpectedAlarm, rule: AlarmRule, runbook: str) -> lis
     for key, value in expected.dimensions.items():
         if rule.dimensions.get(key) != value:
             out.append(f"dimension {key} is {rule.dimensions.get(key)!r}; profile says {value!r}")
-    if expected.statistic is not None and (rule.statistic or "").lower() != expected.statistic.lower():
+    if (expected.statistic is not None and _returned(rule, rule.statistic)
+            and (rule.statistic or "").lower() != expected.statistic.lower()):
         out.append(f"statistic is {rule.statistic}; profile says {expected.statistic}")
     problem = _threshold_problem(expected, rule, runbook)
     if problem:
         out.append(problem)
-    if expected.period_s is not None and rule.period_s != expected.period_s:
+    if expected.period_s is not None and _returned(rule, rule.period_s) and rule.period_s != expected.period_s:
         out.append(f"period is {rule.period_s} s; runbook {runbook} says {expected.period_s} s")
-    if expected.window_s is not None and rule.window_s != expected.window_s:
+    if expected.window_s is not None and _returned(rule, rule.window_s) and rule.window_s != expected.window_s:
         out.append(f"window ({rule.window_field or 'period'}) is {rule.window_s} s; runbook {runbook} says "
                    f"{expected.window_s} s ({expected.says})")
     if (expected.missing_data is not None and rule.missing_data is not None
             and rule.missing_data not in expected.missing_data):
         out.append(f"missing-data treatment is {rule.missing_data}; profile allows {', '.join(expected.missing_data)}")
-    if not rule.enabled:
+    if rule.enabled is False:
         out.append("alarm is disabled (actions/alert not enabled): it notifies nobody")
     return out
+
+
+def _returned(rule: AlarmRule, value: object) -> bool:
+    """A field's value was returned, or its absence is the rule's own answer (a PromQL expression without a range,
+    an anomaly band instead of a static threshold): judged. Otherwise the API left it out: a blind spot."""
+    return value is not None or bool(rule.expression)
+
+
+def alarm_unknowns(expected: ExpectedAlarm, rule: AlarmRule) -> list[BlindSpot]:
+    """The fields the profile judges that the API did not return for this alarm (blind, never a pass or a breach)."""
+    where = f"{rule.cloud} alarm {rule.name}"
+    asked = {"Threshold": not _returned(rule, rule.threshold),
+             "ComparisonOperator": not _returned(rule, rule.comparison),
+             "Period": expected.period_s is not None and not _returned(rule, rule.period_s),
+             "evaluation window (Period x EvaluationPeriods)": (expected.window_s is not None
+                                                                and not _returned(rule, rule.window_s)),
+             "Statistic": expected.statistic is not None and not _returned(rule, rule.statistic),
+             "ActionsEnabled": rule.enabled is None}
+    return [_not_returned(name, where, rule.source or "the API") for name, unknown in asked.items() if unknown]
 
 
 def wiring_problems(rule: AlarmRule, rules: Iterable[AlarmRule], actions: dict[str, AlarmAction],
                     section: AlarmsSection) -> list[str]:
     """Nobody is told: no action, or every action's target missing, unsubscribed, without receivers."""
-    if not section.require_actions:
-        return []
+    return wiring_verdict(rule, rules, actions, section)[0]
+
+
+def wiring_verdict(rule: AlarmRule, rules: Iterable[AlarmRule], actions: dict[str, AlarmAction],
+                   section: AlarmsSection, all_read: bool = True) -> tuple[list[str], list[BlindSpot]]:
+    """``wiring_problems`` and the targets that could not be seen (a target no read returned while a read of
+    the targets failed, a target in another account, an alarm whose enabled flag was not returned)."""
+    if not section.require_actions or rule.enabled is None:
+        return [], []
     if rule.kind == "prometheus-rule":
         missing = {k: v for k, v in section.alertmanager_route.items() if rule.labels.get(k) != v}
         return [f"labels lack {', '.join(f'{k}={v}' for k, v in missing.items())} (what Alertmanager routes "
-                f"to the on-call receiver on): labels are {rule.labels}"] if missing else []
+                f"to the on-call receiver on): labels are {rule.labels}"] if missing else [], []
     if reaches(rule, actions):
-        return []
+        return [], []
     parents = [c for c in rules if c.kind == "composite-alarm" and rule.name in c.children and c.enabled]
     if any(reaches(c, actions) for c in parents):
-        return []
+        return [], []
     if not rule.actions:
         via = f" (nor does composite {', '.join(c.name for c in parents)})" if parents else ""
-        return [f"actions: none; the alarm notifies nobody{via}"]
-    return [f"action {why}" for target in rule.actions for why in [_why_silent(target, actions)] if why]
+        return [f"actions: none; the alarm notifies nobody{via}"], []
+    unseen = [t for t in rule.actions if (actions.get(t.lower()) is None and not all_read)
+              or (actions.get(t.lower()) is not None and actions[t.lower()].exists is None)]
+    blind = [BlindSpot(f"notification target {t} of {rule.cloud} alarm {rule.name}",
+                       actions[t.lower()].detail if t.lower() in actions else BEHIND) for t in unseen]
+    if blind:  # a target not seen may be the one that reaches someone: the others' faults are not a breach alone
+        return [], blind
+    return [f"action {why}" for target in rule.actions for why in [_why_silent(target, actions)] if why], []
 
 
 def reaches(rule: AlarmRule, actions: dict[str, AlarmAction]) -> bool:
-    return rule.enabled and any(actions.get(t.lower()) is not None and actions[t.lower()].reaches_someone
+    return bool(rule.enabled) and any(actions.get(t.lower()) is not None and actions[t.lower()].reaches_someone
                                 for t in rule.actions)
 
 
@@ -149,19 +198,27 @@ def _why_silent(target: str, actions: dict[str, AlarmAction]) -> str | None:
 
 
 def alarm_verdict(expected: ExpectedAlarm, rules: list[AlarmRule], actions: dict[str, AlarmAction],
-                  section: AlarmsSection) -> tuple[AlarmRule | None, list[str]]:
-    """The alarm judged for ``expected`` (the best candidate) and its problems, each prefixed with the alarm."""
+                  section: AlarmsSection, all_read: bool = True, actions_read: bool = True,
+                  ) -> tuple[AlarmRule | None, list[str], list[BlindSpot]]:
+    """The alarm judged for ``expected`` (the best candidate), its problems (each prefixed with the alarm) and
+    what could not be seen. ``all_read``: every read of the alarms succeeded (else a missing alarm is unseen);
+    ``actions_read``: every read of the notification targets succeeded."""
     runbook = expected.runbook or section.runbook
     head = f"{expected.cloud} {expected.name} ({expected.says})"
     found = candidates(expected, rules)
     if not found:
         by = f"named {expected.alarm}" if expected.alarm else (
             f"on {expected.metric}" + (f" of {expected.resource}" if expected.resource else ""))
-        return None, [f"{head}: missing: no alarm {by}; runbook {runbook} asks for one"]
-    judged = sorted(((rule_problems(expected, r, runbook) + wiring_problems(r, rules, actions, section), r)
-                     for r in found), key=lambda pr: len(pr[0]))
-    problems, rule = judged[0]
-    return rule, [f"{head}: alarm {rule.name}: {p}" for p in problems]
+        missing, blind = _unseen(f"{head}: the alarm {by}", all_read,
+                                 f"{head}: missing: no alarm {by}; runbook {runbook} asks for one")
+        return None, missing, blind
+
+    def judged(rule: AlarmRule) -> tuple[list[str], list[BlindSpot]]:
+        wiring, unseen = wiring_verdict(rule, rules, actions, section, actions_read)
+        return rule_problems(expected, rule, runbook) + wiring, alarm_unknowns(expected, rule) + unseen
+
+    (problems, blind), rule = min(((judged(r), r) for r in found), key=lambda v: (len(v[0][0]), len(v[0][1])))
+    return rule, [f"{head}: alarm {rule.name}: {p}" for p in problems], blind
 
 
 def action_map(actions: Iterable[AlarmAction]) -> dict[str, AlarmAction]:
@@ -179,32 +236,51 @@ def _days(delta: dt.timedelta) -> str:
 
 def secret_problems(section: SecretsSection, found: list[SecretRotation], now: dt.datetime) -> list[str]:
     """Secrets Manager secrets and KMS keys the profile names: rotation on, interval and last rotation in bounds."""
+    return secret_verdict(section, found, now)[0]
+
+
+def secret_verdict(section: SecretsSection, found: list[SecretRotation], now: dt.datetime,
+                   all_read: bool = True) -> tuple[list[str], list[BlindSpot]]:
+    """``secret_problems`` and the blind spots: a named secret or key no read returned while a read failed, a
+    rotation field the API did not return. ``all_read``: every read of secrets and keys succeeded."""
     out: list[str] = []
+    blind: list[BlindSpot] = []
     secrets = {s.name: s for s in found if s.kind == "secret"}
     wanted = list(section.secrets)
     for prefix in section.secret_prefixes:
         matching = sorted(n for n in secrets if n.startswith(prefix))
         if not matching:
-            out.append(f"no Secrets Manager secret starts with {prefix!r}")
+            missing, unseen = _unseen(f"Secrets Manager secrets starting with {prefix!r}", all_read,
+                                      f"no Secrets Manager secret starts with {prefix!r}")
+            out += missing
+            blind += unseen
         wanted += [n for n in matching if n not in wanted]
     limit = dt.timedelta(days=section.rotation_days)
     for name in wanted:
         secret = secrets.get(name)
         if secret is None:
-            out.append(f"secret {name}: does not exist in Secrets Manager")
+            missing, unseen = _unseen(f"secret {name}", all_read, f"secret {name}: does not exist in Secrets Manager")
+            out += missing
+            blind += unseen
+            continue
+        if secret.rotation_enabled is None:
+            blind.append(_not_returned("RotationEnabled", f"secret {name}", secret.source or "Secrets Manager"))
             continue
         if not secret.rotation_enabled:
             out.append(f"secret {name}: rotation is off (RotationEnabled false); runbook 002 asks for automatic "
                        f"rotation every {section.rotation_days} days at most")
             continue
-        if secret.interval_days is None:
+        if secret.interval_days is None and secret.schedule is None:
+            blind.append(_not_returned("RotationRules", f"secret {name}", secret.source or "Secrets Manager"))
+        elif secret.interval_days is None:
             out.append(f"secret {name}: rotation interval cannot be determined from {secret.schedule!r}")
         elif secret.interval_days > section.rotation_days:
             out.append(f"secret {name}: rotation interval is {secret.interval_days} days; profile allows "
                        f"{section.rotation_days}")
         last, what = (secret.last_rotated, "last rotation") if secret.last_rotated else (secret.created, "created, never rotated,")
         if last is None:
-            out.append(f"secret {name}: no last rotation date")
+            blind.append(_not_returned("LastRotatedDate and CreatedDate", f"secret {name}",
+                                       secret.source or "Secrets Manager"))
         elif now - last > limit:
             out.append(f"secret {name}: {what} {_days(now - last)} ago ({last:%Y-%m-%d}); profile allows "
                        f"{section.rotation_days} days")
@@ -212,24 +288,37 @@ def secret_problems(section: SecretsSection, found: list[SecretRotation], now: d
     for ref in section.kms_keys:
         key = next((k for k in keys if ref in (k.name, *k.aliases) or k.name.endswith(f"/{ref}")), None)
         if key is None:
-            out.append(f"KMS key {ref}: does not exist")
+            missing, unseen = _unseen(f"KMS key {ref}", all_read, f"KMS key {ref}: does not exist")
+            out += missing
+            blind += unseen
+        elif key.rotation_enabled is None:
+            blind.append(_not_returned("KeyRotationEnabled", f"KMS key {ref}", key.source or "KMS"))
         elif not key.rotation_enabled:
             out.append(f"KMS key {ref}: automatic rotation is off (KeyRotationEnabled false)")
         elif key.interval_days is not None and key.interval_days > 365:
             out.append(f"KMS key {ref}: rotation period is {key.interval_days} days; at most 365")
-    return out
+    return out, blind
 
 
 def vault_problems(expected: KeyVaultExpectation, vaults: list[VaultProtection], secrets: list[SecretRotation],
                    now: dt.datetime) -> list[str]:
     """One Key Vault: soft delete and purge protection on (runbook 002 line 280), its secrets expire."""
+    return vault_verdict(expected, vaults, secrets, now)[0]
+
+
+def vault_verdict(expected: KeyVaultExpectation, vaults: list[VaultProtection], secrets: list[SecretRotation],
+                  now: dt.datetime, all_read: bool = True) -> tuple[list[str], list[BlindSpot]]:
+    """``vault_problems`` and the blind spots: the vault unseen behind a failed read, enableSoftDelete not
+    returned. (A vault whose secrets could not be listed is a blind spot the provider's records carry.)"""
     vault = next((v for v in vaults if v.name == expected.name), None)
     if vault is None:
-        return [f"key vault {expected.name}: does not exist"]
+        return _unseen(f"key vault {expected.name}", all_read, f"key vault {expected.name}: does not exist")
     out: list[str] = []
-    if vault.soft_delete is not True:
-        out.append(f"key vault {vault.name}: soft delete is {'off' if vault.soft_delete is False else 'not reported'} "
-                   f"(enableSoftDelete {vault.soft_delete}); runbook 002 asks for it")
+    blind: list[BlindSpot] = []
+    if vault.soft_delete is None:
+        blind.append(_not_returned("enableSoftDelete", f"key vault {vault.name}", vault.source or "Key Vault"))
+    elif vault.soft_delete is False:
+        out.append(f"key vault {vault.name}: soft delete is off (enableSoftDelete false); runbook 002 asks for it")
     elif vault.soft_delete_days is not None and vault.soft_delete_days < expected.min_soft_delete_days:
         out.append(f"key vault {vault.name}: soft-delete retention is {vault.soft_delete_days} days; profile asks "
                    f"for {expected.min_soft_delete_days}")
@@ -245,38 +334,55 @@ def vault_problems(expected: KeyVaultExpectation, vaults: list[VaultProtection],
                 and now - secret.last_rotated > dt.timedelta(days=expected.max_secret_age_days)):
             out.append(f"key vault {vault.name} secret {secret.name}: last changed {_days(now - secret.last_rotated)} "
                        f"ago; profile allows {expected.max_secret_age_days} days")
-    return out
+    return out, blind
 
 
 # --- LOG-RETENTION ---------------------------------------------------------------------------------------------
 def retention_problems(section: LogRetentionSection, found: list[LogRetention]) -> tuple[list[LogRetention], list[str]]:
     """The log stores the profile names (those judged, and every problem)."""
+    judged, problems, _ = retention_verdict(section, found)
+    return judged, problems
+
+
+def retention_verdict(section: LogRetentionSection, found: list[LogRetention], all_read: bool = True,
+                      ) -> tuple[list[LogRetention], list[str], list[BlindSpot]]:
+    """The log stores the profile names: those judged, every problem, and the blind spots (a store unseen
+    behind a failed read, a retention the API did not return where its absence means nothing documented)."""
     out: list[str] = []
+    blind: list[BlindSpot] = []
     groups = {r.name: r for r in found if r.kind == "log-group"}
     spaces = {r.name: r for r in found if r.kind == "workspace"}
     judged: list[LogRetention] = []
+
+    def unseen(what: str, missing: str) -> None:
+        finding, spot = _unseen(what, all_read, missing)
+        out.extend(finding)
+        blind.extend(spot)
+
     for name in section.log_groups:
         if name in groups:
             judged.append(groups[name])
         else:
-            out.append(f"log group {name}: does not exist")
+            unseen(f"log group {name}", f"log group {name}: does not exist")
     for prefix in section.log_group_prefixes:
         matching = [g for n, g in sorted(groups.items()) if n.startswith(prefix)]
         if not matching:
-            out.append(f"no log group starts with {prefix!r}")
+            unseen(f"log groups starting with {prefix!r}", f"no log group starts with {prefix!r}")
         judged += [g for g in matching if g not in judged]
     for name in section.workspaces:
         if name in spaces:
             judged.append(spaces[name])
         else:
-            out.append(f"Log Analytics workspace {name}: does not exist")
+            unseen(f"Log Analytics workspace {name}", f"Log Analytics workspace {name}: does not exist")
     for store in judged:
         what = "log group" if store.kind == "log-group" else "Log Analytics workspace"
-        if store.retention_days is None:
+        if store.never_expires:
             if not section.allow_never_expire:
                 out.append(f"{what} {store.name}: retention is never expire; runbook 002 asks for "
                            f"{section.min_days} days and the profile does not allow never-expiring logs")
+        elif store.retention_days is None:
+            blind.append(_not_returned("retentionInDays", f"{what} {store.name}", store.source or "the API"))
         elif store.retention_days < section.min_days:
             out.append(f"{what} {store.name}: retention is {store.retention_days} days; runbook 002 asks for at "
                        f"least {section.min_days}")
-    return judged, out
+    return judged, out, blind

@@ -45,5 +45,13 @@ def kubernetes(started) -> dict[str, Any]:
 PROVIDERS = {"aws": aws, "azure": azure, "kubernetes": kubernetes}
 
 
+def aws_restricted(started, deny: list[str]) -> dict[str, Any]:
+    """providers.aws reading ``started``'s account as a reader denied the calls ``deny`` names (403 AccessDenied)."""
+    from golive.lab.aws.restricted import restricted_reader
+    found = aws(started)
+    found["aws"].update(restricted_reader(started, deny))
+    return found
+
+
 def profile(item: str, body: dict[str, Any], providers: dict[str, Any], runbooks: tuple[str, ...] = ("000",)):
     return profile_dict({item: body}, providers=providers, runbooks=list(runbooks))

@@ -8,7 +8,7 @@ import pytest
 
 from gate import run_gate
 from golive.lab.runtime import free_port
-from monitoring_profiles import PROVIDERS, profile, section
+from monitoring_profiles import PROVIDERS, aws_restricted, profile, section
 
 COMPONENT = {"aws": "aws", "azure": "azure", "kubernetes": "kubernetes"}
 
@@ -88,3 +88,43 @@ def test_a_cloud_the_profile_lacks_is_could_not_observe(pytester, lab):
     result = run_gate(pytester, profile("ALARMS", section("ALARMS", "azure"), PROVIDERS["aws"](lab("aws"))), "alarms")
     assert result.verdict("ALARMS") == "could-not-observe"
     assert "no providers.azure" in result.messages("ALARMS")
+
+
+def _restricted(pytester, lab, variant, deny):
+    return run_gate(pytester, profile("ALARMS", section("ALARMS", "aws"), aws_restricted(lab("aws", variant), deny)), "alarms")
+
+
+def test_a_reader_denied_one_call_still_reports_the_breaches_it_can_see(pytester, lab):
+    result = _restricted(pytester, lab, "alarms-broken", ["sns:ListSubscriptions"])
+    text = result.messages("ALARMS")
+    assert result.verdict("ALARMS") == "non-compliant" and result.ret == 1, result.output
+    assert "silenttalk-production-high-cpu: threshold is > 90 (looser)" in text, text
+    assert "silenttalk-production-unhealthy-hosts: actions: none" in text, text
+    assert "sns:ListSubscriptions" in text and "Not observed" in text, text
+    assert any("ListSubscriptions" in b for b in result.summary["items"]["ALARMS"]["blind_spots"])
+
+
+def test_a_reader_denied_the_subscriptions_on_a_compliant_account_is_could_not_observe(pytester, lab):
+    result = _restricted(pytester, lab, "compliant", ["sns:ListSubscriptions"])
+    assert result.verdict("ALARMS") == "could-not-observe" and result.ret == 6, result.output
+    assert "sns:ListSubscriptions" in result.messages("ALARMS")
+
+
+def test_fields_the_api_does_not_return_are_blind_spots_not_verdicts():
+    from golive import monitoring
+    from golive.profile.items.alarms import AlarmsSection
+    from golive.providers.records_monitoring import AlarmRule
+    body = section("ALARMS", "aws")
+    alarms = AlarmsSection.model_validate(body)
+    expected = alarms.alarms[0]
+    bare = AlarmRule(cloud="aws", kind="metric-alarm", name="bare", metrics=(expected.metric,),
+                     namespace=expected.namespace, resources=(expected.resource,) if expected.resource else (),
+                     dimensions=dict(expected.dimensions), enabled=None, source="cloudwatch:DescribeAlarms")
+    rule, problems, blind = monitoring.alarm_verdict(expected, [bare], {}, alarms)
+    assert rule is bare and problems == [], problems
+    named = " ".join(b.what for b in blind)
+    assert "Threshold of aws alarm bare" in named and "ComparisonOperator" in named and "ActionsEnabled" in named
+    # a listed alarm no read returned is missing only when every read succeeded
+    assert monitoring.alarm_verdict(expected, [], {}, alarms)[1][0].startswith(f"aws {expected.name}")
+    _, problems, blind = monitoring.alarm_verdict(expected, [], {}, alarms, all_read=False)
+    assert problems == [] and "may sit behind a blind read" in blind[0].why

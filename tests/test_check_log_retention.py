@@ -9,7 +9,7 @@ from gate import run_gate
 from golive import monitoring
 from golive.profile.items.log_retention import LogRetentionSection
 from golive.providers.records_monitoring import LogRetention
-from monitoring_profiles import PROVIDERS, profile, section
+from monitoring_profiles import PROVIDERS, aws_restricted, profile, section
 
 AWS_ONLY = {"workspaces": []}
 AZURE_ONLY = {"log_groups": [], "log_group_prefixes": []}
@@ -59,8 +59,35 @@ def test_an_unknown_prefix_fails_and_an_unreachable_arm_is_could_not_observe(pyt
 
 
 def test_retention_comparison_without_a_network():
-    found = [LogRetention("aws", "log-group", "/a/x", 30), LogRetention("aws", "log-group", "/a/y", None)]
+    found = [LogRetention("aws", "log-group", "/a/x", 30), LogRetention("aws", "log-group", "/a/y", None,
+                                                                        never_expires=True)]
     judged, problems = monitoring.retention_problems(LogRetentionSection(log_group_prefixes=["/a/"]), found)
     assert [j.name for j in judged] == ["/a/x", "/a/y"]
     assert problems == ["log group /a/y: retention is never expire; runbook 002 asks for 30 days and the profile does "
                         "not allow never-expiring logs"]
+
+
+def test_a_reader_denied_the_log_groups_still_sees_the_workspace_breach(pytester, lab):
+    aws = aws_restricted(lab("aws"), ["logs:DescribeLogGroups"])
+    both = {**aws, **PROVIDERS["azure"](lab("azure", "logs-retention-7d"))}
+    result = run_gate(pytester, profile("LOG-RETENTION", section("LOG-RETENTION"), both), "log_retention")
+    text = result.messages("LOG-RETENTION")
+    assert result.verdict("LOG-RETENTION") == "non-compliant" and result.ret == 1, result.output
+    assert "Log Analytics workspace silenttalk-logs: retention is 7 days" in text, text
+    assert "logs:DescribeLogGroups" in text and "does not exist" not in text, text  # unseen, not missing
+    assert any("DescribeLogGroups" in b for b in result.summary["items"]["LOG-RETENTION"]["blind_spots"])
+    alone = run_gate(pytester, profile("LOG-RETENTION", section("LOG-RETENTION", **AWS_ONLY), aws), "log_retention")
+    assert alone.verdict("LOG-RETENTION") == "could-not-observe" and alone.ret == 6, alone.output
+    assert "logs:DescribeLogGroups" in alone.messages("LOG-RETENTION")
+
+
+def test_a_retention_not_returned_is_a_blind_spot_but_never_expire_is_judged():
+    found = [LogRetention("azure", "workspace", "ws", None), LogRetention("aws", "log-group", "/a", None,
+                                                                         never_expires=True)]
+    judged, problems, blind = monitoring.retention_verdict(LogRetentionSection(log_groups=["/a"], workspaces=["ws"]),
+                                                           found)
+    assert problems == ["log group /a: retention is never expire; runbook 002 asks for 30 days and the profile does "
+                        "not allow never-expiring logs"]
+    assert [b.what for b in blind] == ["retentionInDays of Log Analytics workspace ws"]
+    _, problems, blind = monitoring.retention_verdict(LogRetentionSection(log_groups=["/b"]), [], all_read=False)
+    assert problems == [] and blind[0].what == "log group /b"

@@ -11,7 +11,7 @@ from gate import run_gate
 from golive import monitoring
 from golive.profile.items.secrets import KeyVaultExpectation, SecretsSection
 from golive.providers.records_monitoring import SecretRotation, VaultProtection
-from monitoring_profiles import PROVIDERS, profile, section
+from monitoring_profiles import PROVIDERS, aws_restricted, profile, section
 
 AWS_ONLY = {"key_vaults": []}
 AZURE_ONLY = {"secrets": [], "secret_prefixes": [], "kms_keys": []}
@@ -79,3 +79,37 @@ def test_last_rotation_and_expiry_dates_without_a_network():
     expired = SecretRotation(kind="key-vault-secret", store="kv", name="s", expires=old, last_rotated=old)
     assert monitoring.vault_problems(KeyVaultExpectation(name="kv", max_secret_age_days=30), [vault], [expired], now) == [
         "key vault kv secret s: expired 2025-04-17", "key vault kv secret s: last changed 45 days ago; profile allows 30 days"]
+
+
+def _restricted(pytester, lab, variant, deny):
+    return run_gate(pytester, profile("SECRETS", section("SECRETS", **AWS_ONLY), aws_restricted(lab("aws", variant), deny)), "secrets")
+
+
+def test_a_reader_denied_one_call_still_reports_the_breaches_it_can_see(pytester, lab):
+    result = _restricted(pytester, lab, "secrets-rotation-broken", ["kms:GetKeyRotationStatus"])
+    text = result.messages("SECRETS")
+    assert result.verdict("SECRETS") == "non-compliant" and result.ret == 1, result.output
+    assert "secret silenttalk-production/database: rotation is off" in text, text
+    assert "secret silenttalk-production/jwt: rotation interval is 90 days" in text, text
+    assert "kms:GetKeyRotationStatus" in text and "KMS key alias/silenttalk-production-secrets" in text, text
+    assert "automatic rotation is off" not in text  # the key's rotation was not read: unseen, not off
+    assert any("GetKeyRotationStatus" in b for b in result.summary["items"]["SECRETS"]["blind_spots"])
+
+
+def test_a_reader_denied_the_key_rotation_on_a_compliant_account_is_could_not_observe(pytester, lab):
+    result = _restricted(pytester, lab, "compliant", ["kms:GetKeyRotationStatus"])
+    assert result.verdict("SECRETS") == "could-not-observe" and result.ret == 6, result.output
+    assert "kms:GetKeyRotationStatus" in result.messages("SECRETS")
+
+
+def test_fields_not_returned_and_unseen_resources_are_blind_spots():
+    now = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
+    key = SecretRotation(kind="kms-key", store="r", name="k1", aliases=("alias/k",), rotation_enabled=None)
+    problems, blind = monitoring.secret_verdict(SecretsSection(rotation_days=30, kms_keys=["alias/k"]), [key], now)
+    assert problems == [] and blind[0].what == "KeyRotationEnabled of KMS key alias/k"
+    problems, blind = monitoring.secret_verdict(SecretsSection(rotation_days=30, secrets=["gone"]), [], now,
+                                                all_read=False)
+    assert problems == [] and blind[0].what == "secret gone"
+    vault = VaultProtection(cloud="azure", name="kv", soft_delete=None, soft_delete_days=None, purge_protection=True)
+    problems, blind = monitoring.vault_verdict(KeyVaultExpectation(name="kv"), [vault], [], now)
+    assert problems == [] and blind[0].what == "enableSoftDelete of key vault kv"

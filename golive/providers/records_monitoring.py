@@ -38,7 +38,9 @@ class AlarmRule:
     window_s: how long the condition must hold before it fires (Period x EvaluationPeriods / windowSize / for:)
     window_field: the setting(s) window_s comes from, for messages
     missing_data: TreatMissingData (AWS only; None where the platform has no such setting)
-    enabled: alarm actions enabled / alert enabled
+    enabled: alarm actions enabled / alert enabled (None: the API did not return it)
+    (threshold, comparison, period_s, window_s, statistic: None with an empty ``expression`` means the API did
+    not return the field: a blind spot naming it, never a pass or a breach)
     actions: targets notified when it fires (SNS topic ARNs, action group IDs); Prometheus: none (labels route)
     children: alarms a composite alarm's rule names
     labels: Prometheus rule labels (what Alertmanager routes on)
@@ -61,7 +63,7 @@ class AlarmRule:
     window_s: int | None = None
     window_field: str = ""
     missing_data: str | None = None
-    enabled: bool = True
+    enabled: bool | None = True
     actions: tuple[str, ...] = ()
     children: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
@@ -106,7 +108,8 @@ class SecretRotation:
     kind: secret (Secrets Manager) | kms-key | key-vault-secret
     store: the account/region or the Key Vault it lives in
     name: the secret's name / the key's ID; aliases: the key's aliases
-    rotation_enabled: RotationEnabled / KeyRotationEnabled (None: not a concept, e.g. Key Vault secrets)
+    rotation_enabled: RotationEnabled / KeyRotationEnabled (None: not returned, or not a concept for Key Vault
+        secrets)
     interval_days: rotation interval (RotationRules / RotationPeriodInDays; None when unknown)
     schedule: the schedule as written, when not a plain number of days (ScheduleExpression)
     last_rotated: LastRotatedDate / the secret's last update; created: CreatedDate
@@ -149,7 +152,9 @@ class LogRetention:
     """LOG-RETENTION: how long one log store keeps logs.
 
     kind: log-group (CloudWatch Logs) | workspace (Log Analytics)
-    retention_days: None means the logs never expire (CloudWatch without a retention policy)
+    retention_days: the retention in days; None when the API did not return one
+    never_expires: the logs are kept forever: CloudWatch Logs documents an absent retentionInDays as "never
+        expire" (the AWS provider sets this); an absent retention elsewhere is not returned (a blind spot)
     """
 
     cloud: str
@@ -157,3 +162,4 @@ class LogRetention:
     name: str
     retention_days: int | None
     source: str = ""
+    never_expires: bool = False

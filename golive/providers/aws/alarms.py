@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from golive.providers.records_monitoring import COMPARISONS, AlarmAction, AlarmRule
+from golive.verdict import Records, each
 
 PROVIDES = ("alarm_rules", "alarm_actions")
 
@@ -41,6 +42,8 @@ def _metric_alarm(alarm: dict[str, Any]) -> AlarmRule:
         statistic = alarm.get("Statistic") or alarm.get("ExtendedStatistic")
         period = alarm.get("Period")
     periods = alarm.get("EvaluationPeriods")
+    band = alarm.get("ThresholdMetricId")  # anomaly detection: no static Threshold by design
+    enabled = alarm.get("ActionsEnabled")
     return AlarmRule(
         cloud="aws", kind="metric-alarm", name=alarm["AlarmName"], metrics=metrics, namespace=namespace,
         resources=_resources(dimensions), dimensions=dimensions, statistic=statistic,
@@ -48,14 +51,18 @@ def _metric_alarm(alarm: dict[str, Any]) -> AlarmRule:
         period_s=period, window_s=period * periods if period and periods else None,
         window_field=f"Period {period} s x EvaluationPeriods {periods}"
                      + (f", DatapointsToAlarm {alarm['DatapointsToAlarm']}" if alarm.get("DatapointsToAlarm") else ""),
-        missing_data=alarm.get("TreatMissingData", "missing"), enabled=bool(alarm.get("ActionsEnabled")),
+        missing_data=alarm.get("TreatMissingData", "missing"),  # AWS documents "missing" as the default
+        enabled=None if enabled is None else bool(enabled),
         actions=tuple(alarm.get("AlarmActions") or ()), state=alarm.get("StateValue"),
+        expression=f"anomaly detection band ThresholdMetricId {band}" if band else "",
         source=f"{_SOURCE} MetricAlarms")
 
 
 def _composite_alarm(alarm: dict[str, Any]) -> AlarmRule:
     rule = alarm.get("AlarmRule", "")
-    return AlarmRule(cloud="aws", kind="composite-alarm", name=alarm["AlarmName"], enabled=bool(alarm.get("ActionsEnabled")),
+    enabled = alarm.get("ActionsEnabled")
+    return AlarmRule(cloud="aws", kind="composite-alarm", name=alarm["AlarmName"],
+                     enabled=None if enabled is None else bool(enabled),
                      actions=tuple(alarm.get("AlarmActions") or ()),
                      children=tuple(name.rsplit(":alarm:", 1)[-1] for name in _CHILD.findall(rule)),
                      state=alarm.get("StateValue"), expression=rule, source=f"{_SOURCE} CompositeAlarms")
@@ -79,35 +86,35 @@ def _account_of(arn: str) -> str:
     return arn.split(":")[4]
 
 
-def alarm_actions(aws: Any) -> list[AlarmAction]:
-    """Every target the account's alarms name: SNS topics with their confirmed subscriptions, other actions as such."""
+def alarm_actions(aws: Any) -> Records:
+    """Every target the account's alarms name: SNS topics with their confirmed subscriptions, other actions as such.
+    Each target is read on its own: one whose reads fail is a blind spot, the others still count."""
     found = _described(aws)
     targets = sorted({t for kind in ("MetricAlarms", "CompositeAlarms") for a in found.get(kind) or []
                       for t in a.get("AlarmActions") or ()})
     account = next((_account_of(a["AlarmArn"]) for kind in ("MetricAlarms", "CompositeAlarms")
                     for a in found.get(kind) or [] if a.get("AlarmArn")), None)
-    out: list[AlarmAction] = []
-    for target in targets:
-        if not target.startswith("arn:aws:sns:"):
-            kind = ("autoscaling" if ":autoscaling:" in target else "lambda" if ":lambda:" in target
-                    else "ec2" if ":automate:" in target else "other")
-            out.append(AlarmAction(kind=kind, target=target, exists=True, notifies=False, source="AlarmActions"))
-            continue
-        if account is not None and _account_of(target) != account:
-            out.append(AlarmAction(kind="sns-topic", target=target, exists=None,
-                                   detail=f"topic in account {_account_of(target)}", source="AlarmActions"))
-            continue
-        region = _region_of(target)
-        topics = {t["TopicArn"] for t in aws.read("sns", "ListTopics", region=region).get("Topics") or []}
-        if target not in topics:
-            out.append(AlarmAction(kind="sns-topic", target=target, exists=False, source="sns:ListTopics"))
-            continue
-        subs = [s for s in aws.read("sns", "ListSubscriptions", region=region).get("Subscriptions") or []
-                if s.get("TopicArn") == target]
-        confirmed = [s for s in subs if s.get("SubscriptionArn", "").startswith("arn:")]
-        by_protocol = Counter(s.get("Protocol", "?") for s in confirmed)
-        out.append(AlarmAction(kind="sns-topic", target=target, exists=True, receivers=len(confirmed),
-                               pending=len(subs) - len(confirmed),
-                               detail=", ".join(f"{p} x{n}" for p, n in sorted(by_protocol.items())),
-                               source="sns:ListTopics, sns:ListSubscriptions"))
-    return out
+    return each(targets, lambda target: [_alarm_action(aws, target, account)])
+
+
+def _alarm_action(aws: Any, target: str, account: str | None) -> AlarmAction:
+    if not target.startswith("arn:aws:sns:"):
+        kind = ("autoscaling" if ":autoscaling:" in target else "lambda" if ":lambda:" in target
+                else "ec2" if ":automate:" in target else "other")
+        return AlarmAction(kind=kind, target=target, exists=True, notifies=False, source="AlarmActions")
+    if account is not None and _account_of(target) != account:
+        return AlarmAction(kind="sns-topic", target=target, exists=None,
+                           detail=f"topic in account {_account_of(target)}: its subscriptions cannot be read from "
+                                  f"account {account}; read them there", source="AlarmActions")
+    region = _region_of(target)
+    topics = {t["TopicArn"] for t in aws.read("sns", "ListTopics", region=region).get("Topics") or []}
+    if target not in topics:
+        return AlarmAction(kind="sns-topic", target=target, exists=False, source="sns:ListTopics")
+    subs = [s for s in aws.read("sns", "ListSubscriptions", region=region).get("Subscriptions") or []
+            if s.get("TopicArn") == target]
+    confirmed = [s for s in subs if s.get("SubscriptionArn", "").startswith("arn:")]
+    by_protocol = Counter(s.get("Protocol", "?") for s in confirmed)
+    return AlarmAction(kind="sns-topic", target=target, exists=True, receivers=len(confirmed),
+                       pending=len(subs) - len(confirmed),
+                       detail=", ".join(f"{p} x{n}" for p, n in sorted(by_protocol.items())),
+                       source="sns:ListTopics, sns:ListSubscriptions")

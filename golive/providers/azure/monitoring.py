@@ -18,6 +18,7 @@ from golive.providers.records_monitoring import (
     SecretRotation,
     VaultProtection,
 )
+from golive.verdict import Records, each
 
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
 
@@ -99,16 +100,20 @@ def key_vault_protections(az: Any) -> list[VaultProtection]:
 
 
 @records("secret_rotations")
-def key_vault_secrets(az: Any) -> list[SecretRotation]:
+def key_vault_secrets(az: Any) -> Records:
+    """Each vault's secrets read on their own: a vault whose secrets cannot be listed is a blind spot."""
+    return each([v["name"] for v in keyvault.vaults(az)], lambda vault: _vault_secrets(az, vault))
+
+
+def _vault_secrets(az: Any, vault: str) -> list[SecretRotation]:
     out = []
-    for vault in keyvault.vaults(az):
-        for secret in keyvault.secrets(az, vault["name"]):
-            attributes = (secret.get("properties") or {}).get("attributes") or {}
-            out.append(SecretRotation(
-                kind="key-vault-secret", store=vault["name"], name=secret["name"],
-                last_rotated=_when(attributes.get("updated")), created=_when(attributes.get("created")),
-                expires=_when(attributes.get("exp")), enabled=attributes.get("enabled", True) is not False,
-                source="Microsoft.KeyVault/vaults/secrets properties.attributes (exp, created, updated, enabled)"))
+    for secret in keyvault.secrets(az, vault):
+        attributes = (secret.get("properties") or {}).get("attributes") or {}
+        out.append(SecretRotation(
+            kind="key-vault-secret", store=vault, name=secret["name"],
+            last_rotated=_when(attributes.get("updated")), created=_when(attributes.get("created")),
+            expires=_when(attributes.get("exp")), enabled=attributes.get("enabled", True) is not False,
+            source="Microsoft.KeyVault/vaults/secrets properties.attributes (exp, created, updated, enabled)"))
     return out
 
 

@@ -14,6 +14,7 @@ import promql_parser
 
 from golive.providers.kubernetes import provides
 from golive.providers.records_monitoring import AlarmRule
+from golive.verdict import Records, each
 
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "==": "==", "!=": "!="}
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
@@ -82,9 +83,14 @@ def parse_rule(rule: dict[str, Any], namespace: str, source: str) -> AlarmRule:
 
 
 @provides
-def alarm_rules(kube: Any) -> list[AlarmRule]:
+def alarm_rules(kube: Any) -> Records:
+    """Every PrometheusRule alert, namespace by namespace: a namespace that cannot be read is a blind spot."""
+    return each(kube.namespaces, lambda namespace: _rules_in(kube, namespace))
+
+
+def _rules_in(kube: Any, namespace: str) -> list[AlarmRule]:
     out: list[AlarmRule] = []
-    for obj in kube.prometheus_rules():
+    for obj in kube.prometheus_rules(namespace):
         meta = obj.get("metadata") or {}
         where = f"PrometheusRule {meta.get('namespace')}/{meta.get('name')}"
         for group in (obj.get("spec") or {}).get("groups") or []:
