@@ -54,6 +54,30 @@ def test_fails_closed_when_the_cdn_is_down(pytester, lab_rt):
     assert result.verdict(ITEM) == "could-not-observe", result.output
 
 
+def test_one_asset_down_and_one_not_cached_is_non_compliant_naming_both(pytester, lab, lab_rt):
+    """Partial observation (issue 13): the unreachable asset is a blind spot, the other's miss a finding."""
+    from golive.lab.runtime import free_port
+    lab_rt.ca()
+    site = lab("nginx", "no-caching")
+    profile = profile_dict({ITEM: {"assets": [{"name": "gone.js", "url": f"https://127.0.0.1:{free_port()}/x.js"},
+                                              {"name": "main.js", "url": site.endpoints["asset"]}]}},
+                           trust={"ca_bundle": str(lab_rt.ca_file)})
+    result = run_gate(pytester, profile, "cdn")
+    assert result.verdict(ITEM) == "non-compliant", result.output
+    assert result.ret == 1
+    messages = result.messages(ITEM)
+    assert "main.js (https://" in messages and "no X-Cache header on the second request" in messages
+    assert "Not observed (1)" in messages and "CDN asset gone.js (https://127.0.0.1:" in messages
+    assert result.summary["items"][ITEM]["blind_spots"]
+
+
+def test_live_half_declared_not_applicable_skips_with_the_reason(pytester):
+    profile = profile_dict({ITEM: {"assets": {"not_applicable": "configuration-only profile: no live endpoint"}}})
+    result = run_gate(pytester, profile, "cdn", args=("-k", "test_static_assets_come_from_the_cdn_cache"))
+    assert result.outcomes.get("skipped") == 1, result.output
+    assert "CDN live cache hits not applicable on selftest: configuration-only profile" in result.output
+
+
 def _fetch(**headers: str) -> cdn.CdnObservation:
     second = cdn.Fetch(2, 200, tuple(headers.items()), 1.0)
     return cdn.CdnObservation("a", "https://cdn.example/a.js", (cdn.Fetch(1, 200, (), 1.0), second))

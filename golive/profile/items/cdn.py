@@ -3,9 +3,11 @@ the distributions whose declared cache behaviors are read through the providers.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, HttpUrl
 
-from golive.profile.base import Section
+from golive.profile.base import NotApplicable, Section
 
 
 class CdnAsset(Section):
@@ -27,7 +29,10 @@ class CdnConfigured(Section):
 
 
 class CdnSection(Section):
-    assets: list[CdnAsset] = Field(min_length=1, max_length=32)
+    assets: Annotated[list[CdnAsset], Field(min_length=1, max_length=32)] | NotApplicable = Field(
+        description="the live half: static assets fetched twice, the second must be a cache hit; or "
+                    "{not_applicable: reason} (a configuration-only profile: the configured half alone proves the "
+                    "item)")
     cache_status_headers: list[str] = Field(default_factory=lambda: ["X-Cache"], min_length=1,
                                             description="headers naming the cache result; runbook 000 line 600: "
                                                         "X-Cache (CloudFront 'Hit from cloudfront', Front Door "
