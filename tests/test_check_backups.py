@@ -136,6 +136,24 @@ def test_missing_credentials_are_could_not_observe(pytester, lab, monkeypatch, t
     assert "no usable Azure credential" in result.messages("BACKUPS")
 
 
+@pytest.mark.xdist_group("backups-aws")
+def test_a_reader_denied_the_recovery_points_still_reports_the_retention_breach(pytester, lab):
+    """Issue 13: a read denied (every vault's recovery points) is named; the breach in what was read still fails."""
+    from golive.lab.aws.restricted import restricted_reader
+    started = lab("aws", "backups-retention-7d")
+    over = restricted_reader(started, ["backup:GET /backup-vaults/"])
+    result = run_gate(pytester, _aws(started, **over), "backups")
+    text = result.messages("BACKUPS")
+    assert result.verdict("BACKUPS") == "non-compliant" and result.ret == 1, result.output
+    assert f"{RDS}: silenttalk-production-backup-plan/every-6-hours keeps backups 7 days" in text, text
+    assert "ListRecoveryPointsByBackupVault" in text and "silenttalk-production-backup-vault" in text, text
+    judged = text.split("Not observed")[0]
+    assert "no completed recovery point" not in judged, text  # behind the blind read: unseen, not missing
+    spots = result.summary["items"]["BACKUPS"]["blind_spots"]
+    assert any("ListRecoveryPointsByBackupVault" in b for b in spots) and any(f"{RDS} recovery points" in b
+                                                                              for b in spots), spots
+
+
 # --- golive/schedules.py ----------------------------------------------------------------------------------
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 
@@ -212,6 +230,22 @@ def test_pitr_off_and_unparseable_schedules():
     assert backups.problems(off, section, NOW) == [
         "db: point-in-time recovery is off (rds: BackupRetentionPeriod 0); runbook 002 requires it enabled for "
         "databases"]
-    from golive.verdict import CouldNotObserve
-    with pytest.raises(CouldNotObserve, match="cannot be interpreted"):
-        backups.problems(_seen(schedules=[BackupSchedule("p", "r", "whenever", 30, ("db",))]), section, NOW)
+    found, blind = backups.assess(_seen(schedules=[BackupSchedule("p", "r", "whenever", 30, ("db",))]), section, NOW)
+    assert found == [] and "cannot be interpreted" in blind[0].why and blind[0].what == "backup schedule p/r"
+    assert blind[1].what == "db backup schedules"  # covered by an unreadable rule: not judged, not "not covered"
+
+
+def test_fields_not_returned_and_reads_that_failed_are_blind_spots_not_breaches():
+    from golive.verdict import BlindSpot, Records
+    section = BackupsSection(resources=["db"], schedules=["plan"])
+    absent = BackupSchedule("plan", "six", "", None, ("db",), unknown=("ScheduleExpression",))
+    found, blind = backups.assess(_seen(schedules=[absent]), section, NOW)
+    assert found == [] and "ScheduleExpression not returned" in blind[0].why
+    unknown_pitr = _seen(protections=[DataProtection("db", {"point_in_time_recovery": None}, "rds:X")])
+    found, blind = backups.assess(unknown_pitr, section, NOW)
+    assert found == [] and [b.what for b in blind] == ["db: point_in_time_recovery"]
+    denied = BlindSpot("backup:ListBackupPlans", "access denied")
+    found, blind = backups.assess(_seen(schedules=Records(blind=[denied]), points=Records(blind=[denied])),
+                                  section, NOW)
+    assert found == [], found  # not "not covered", not "not found", not "no recovery point": unseen
+    assert {b.what for b in blind} == {"backup schedule plan", "db backup coverage", "db recovery points"}

@@ -11,6 +11,12 @@ How a resource passes (runbooks 000/002: every 6 h, kept 30 days; 001: last back
 - where the profile asks for cross-region copies, a covering schedule copies to another region;
 - its service-level protections hold (PITR, versioning, backup retention days, geo-redundant backup);
 and no backup job failed or expired within failed_jobs_window_h.
+
+Partial observation (issue 13): ``assess`` returns findings and blind spots apart. A rule whose schedule or
+retention was not returned, or cannot be read, is a blind spot and the resources it covers are not judged on
+schedules; a listed resource or schedule not found, or a recovery point missing or old, is a blind spot instead
+of a breach when the read that would have shown it failed (the records carry ``.blind``, golive.verdict.Records);
+a protection setting not returned (None) is a blind spot naming it.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from typing import Any
 from golive import schedules
 from golive.profile.items.backups import BackupsSection
 from golive.providers.records import BackupJob, BackupSchedule, DataProtection, RecoveryPoint
-from golive.verdict import CouldNotObserve
+from golive.verdict import BlindSpot
 
 GOOD_POINT = frozenset({"COMPLETED", "AVAILABLE"})
 BAD_JOB = frozenset({"FAILED", "EXPIRED", "ABORTED", "PARTIAL", "PARTIALLYFAILED", "FAILEDVALIDATION",
@@ -59,17 +65,35 @@ class _Judge:
     parsed: dict[int, Parsed] = field(default_factory=dict)
 
 
-def parse_all(records: Sequence[BackupSchedule], now: dt.datetime) -> list[Parsed]:
-    """Every schedule parsed with its largest gap; an expression golive cannot read is could-not-observe."""
-    out = []
+def split(records: Sequence[BackupSchedule], now: dt.datetime) -> tuple[list[Parsed], list[tuple[BackupSchedule, str]]]:
+    """Every schedule parsed with its largest gap, and the rules that cannot be judged (field not returned,
+    expression golive cannot interpret) with why."""
+    out, unread = [], []
     for rec in records:
+        if rec.unknown:
+            unread.append((rec, f"{', '.join(rec.unknown)} not returned ({rec.source}); absent is unknown"))
+            continue
         try:
             parsed = schedules.parse(rec.expression, rec.timezone)
         except schedules.ScheduleError as exc:
-            raise CouldNotObserve(f"backup schedule {rec.plan}/{rec.rule} ({rec.source})",
-                                  f"its expression cannot be interpreted: {exc}") from None
+            unread.append((rec, f"its expression cannot be interpreted: {exc}"))
+            continue
         out.append(Parsed(rec, parsed, schedules.largest_gap(parsed, now)))
-    return out
+    return out, unread
+
+
+def parse_all(records: Sequence[BackupSchedule], now: dt.datetime) -> list[Parsed]:
+    """The schedules that can be judged (see ``split`` for the others)."""
+    return split(records, now)[0]
+
+
+def _rule_name(rec: BackupSchedule) -> str:
+    return f"{rec.plan}/{rec.rule}" if rec.rule else rec.plan
+
+
+def _read_blind(records: Any) -> bool:
+    """A read of this kind failed somewhere (Records.blind): what is absent may sit behind it."""
+    return bool(getattr(records, "blind", ()))
 
 
 def _days(value: float | None) -> str:
@@ -85,24 +109,56 @@ def _kept(rec: BackupSchedule, section: BackupsSection) -> bool:
 
 
 def problems(seen: Observed, section: BackupsSection, now: dt.datetime) -> list[str]:
-    """One sentence per breach; empty when the profile's backups are proven."""
-    parsed = parse_all(seen.schedules, now)
+    """One sentence per breach; empty when nothing breaches (see ``assess`` for what was not observed)."""
+    return assess(seen, section, now)[0]
+
+
+def assess(seen: Observed, section: BackupsSection, now: dt.datetime) -> tuple[list[str], list[BlindSpot]]:
+    """Findings (breaches seen) and blind spots (what could not be judged, and why)."""
+    parsed, unread = split(seen.schedules, now)
+    blind = [BlindSpot(f"backup schedule {_rule_name(rec)}", why) for rec, why in unread]
+    schedules_blind = _read_blind(seen.schedules)
     out: list[str] = []
-    out += _named_schedules(parsed, section)
+    for name in section.schedules:
+        if any(name in (p.record.plan, p.record.rule) for p in parsed) or not schedules_blind:
+            continue
+        if not any(name in (rec.plan, rec.rule) for rec, _ in unread):
+            blind.append(BlindSpot(f"backup schedule {name}", "named in the profile, not returned by the reads that "
+                                                              "succeeded (it may be behind a blind read)"))
+    out += _named_schedules(parsed, section, unread, schedules_blind)
     for resource in section.resources:
-        out += _resource_schedules(resource, parsed, section)
-        out += _recovery_point(resource, seen.points, section, now)
-        if resource in section.cross_region:
-            out += _copies(resource, parsed)
-        out += _protections(resource, seen.protections, section)
+        unsure = [_rule_name(rec) for rec, _ in unread if resource in rec.covers]
+        covered = any(resource in p.record.covers for p in parsed)
+        if unsure:
+            blind.append(BlindSpot(f"{resource} backup schedules", f"covered by {', '.join(unsure)}, which could not "
+                                                                    f"be read, so its schedules are not judged"))
+        elif not covered and schedules_blind:
+            blind.append(BlindSpot(f"{resource} backup coverage", "no schedule covering it among the reads that "
+                                   "succeeded; one behind a blind read may cover it"))
+        else:
+            out += _resource_schedules(resource, parsed, section)
+            if resource in section.cross_region:
+                out += _copies(resource, parsed)
+        points = _recovery_point(resource, seen.points, section, now)
+        if points and _read_blind(seen.points):
+            blind += [BlindSpot(f"{resource} recovery points", f"{p.split(': ', 1)[-1]} among the reads that "
+                                f"succeeded; a newer one may be behind a blind read") for p in points]
+        else:
+            out += points
+        found, unseen = _protections(resource, seen.protections, section)
+        out += found
+        blind += unseen
     out += _failed_jobs(seen.jobs, section, now)
-    return out
+    return out, blind
 
 
-def _named_schedules(parsed: list[Parsed], section: BackupsSection) -> list[str]:
+def _named_schedules(parsed: list[Parsed], section: BackupsSection, unread: list[tuple[BackupSchedule, str]],
+                     schedules_blind: bool) -> list[str]:
     out = []
     for name in section.schedules:
         found = [p for p in parsed if name in (p.record.plan, p.record.rule)]
+        if not found and (schedules_blind or any(name in (rec.plan, rec.rule) for rec, _ in unread)):
+            continue  # unseen, not missing: a blind spot (assess)
         if not found:
             known = ", ".join(sorted({p.name for p in parsed})) or "none"
             out.append(f"backup schedule {name}: not found (schedules seen: {known}); the profile names it")
@@ -177,10 +233,15 @@ def _copies(resource: str, parsed: list[Parsed]) -> list[str]:
             f"runbook 002 requires geo-redundant backups to a secondary region"]
 
 
-def _protections(resource: str, protections: Sequence[DataProtection], section: BackupsSection) -> list[str]:
-    out = []
+def _protections(resource: str, protections: Sequence[DataProtection],
+                 section: BackupsSection) -> tuple[list[str], list[BlindSpot]]:
+    out, blind = [], []
     for rec in (p for p in protections if p.resource == resource):
         s = rec.settings
+        asked = {"point_in_time_recovery": section.point_in_time_recovery, "versioning": section.versioning,
+                 "backup_retention_days": True, "geo_redundant_backup": resource in section.cross_region}
+        blind += [BlindSpot(f"{resource}: {key}", f"not returned by {rec.source} (absent is unknown, not off)")
+                  for key, wanted in asked.items() if wanted and key in s and s[key] is None]
         if section.point_in_time_recovery and s.get("point_in_time_recovery") is False:
             out.append(f"{resource}: point-in-time recovery is off ({rec.source}); runbook 002 requires it enabled "
                        f"for databases")
@@ -194,7 +255,7 @@ def _protections(resource: str, protections: Sequence[DataProtection], section: 
         if resource in section.cross_region and s.get("geo_redundant_backup") is False:
             out.append(f"{resource}: geo-redundant backup is off ({rec.source}); runbook 002 requires "
                        f"geo-redundant backups to a secondary region")
-    return out
+    return out, blind
 
 
 def _failed_jobs(jobs: Sequence[BackupJob], section: BackupsSection, now: dt.datetime) -> list[str]:
@@ -209,10 +270,7 @@ def _failed_jobs(jobs: Sequence[BackupJob], section: BackupsSection, now: dt.dat
 # --- evidence ---------------------------------------------------------------------------------------------
 def evidence(seen: Observed, section: BackupsSection, now: dt.datetime) -> dict[str, Any]:
     """What was observed, as the change board reads it: schedules with their gaps, coverage, newest points."""
-    try:
-        parsed = parse_all(seen.schedules, now)
-    except CouldNotObserve:
-        parsed = []
+    parsed = parse_all(seen.schedules, now)
     by_expr = {id(p.record): p for p in parsed}
     since = now - dt.timedelta(hours=section.failed_jobs_window_h)
     resources = []
@@ -241,6 +299,7 @@ def evidence(seen: Observed, section: BackupsSection, now: dt.datetime) -> dict[
         "schedules": [{
             "plan": rec.plan, "rule": rec.rule, "expression": rec.expression, "timezone": rec.timezone,
             "parsed_as": by_expr[id(rec)].schedule.kind if id(rec) in by_expr else "unreadable",
+            "not_returned": list(rec.unknown),
             "largest_gap_h": by_expr[id(rec)].gap.hours if id(rec) in by_expr else None,
             "gap_window": by_expr[id(rec)].gap.describe() if id(rec) in by_expr else None,
             "retention_days": rec.retention_days, "covers": list(rec.covers), "copies_to": list(rec.copies_to),

@@ -47,6 +47,7 @@ class BackupSchedule:
     covers: the resources the rule backs up (names the profile uses)
     copies_to: regions/vaults it copies to (geo-redundancy)
     timezone: the zone the expression is read in (AWS ScheduleExpressionTimezone, Velero CRON_TZ)
+    unknown: fields the API did not return (schedule, retention): the rule is then not judged (a blind spot)
     """
 
     plan: str
@@ -57,6 +58,7 @@ class BackupSchedule:
     copies_to: tuple[str, ...] = ()
     source: str = ""
     timezone: str = "UTC"
+    unknown: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,5 +86,5 @@ class DataProtection:
     """BACKUPS: database-level protections (PITR, versioning, backup retention on the service itself)."""
 
     resource: str
-    settings: dict[str, object]  # e.g. {"point_in_time_recovery": True, "backup_retention_days": 35}
+    settings: dict[str, object]  # e.g. {"point_in_time_recovery": True, "backup_retention_days": 35}; None: not returned
     source: str = ""

@@ -5,6 +5,10 @@ GetBackupSelection per selection, ListRecoveryPointsByBackupVault per target vau
 ListBackupJobs (last 48 h); rds:DescribeDBInstances, DescribeDBClusters, s3:ListBuckets (to resolve
 wildcard and tag selections) and s3:GetBucketVersioning per selected bucket (AWS Backup needs versioning
 on S3). Resources are named as the profile names them: RDS identifiers, bucket names.
+
+Each plan, vault and bucket is read on its own (``each``): a denied read blinds that part only. A field not
+returned is recorded as such (a rule without ``ScheduleExpression``, an instance without
+``BackupRetentionPeriod``); a rule without ``Lifecycle`` keeps its recovery points forever, as AWS documents.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import fnmatch
 from typing import Any
 
 from golive.providers.records import BackupJob, BackupSchedule, DataProtection, RecoveryPoint
+from golive.verdict import Records, collect, each
 
 PROVIDES = ("backup_schedules", "recovery_points", "backup_jobs", "data_protection")
 
@@ -109,30 +114,33 @@ def _selected(aws: Any, selection: dict[str, Any], universe: dict[str, dict[str,
     return list(chosen)
 
 
-def _plans(aws: Any) -> list[dict[str, Any]]:
-    """Each plan with its rules and the ARNs its selections cover (one list, then one get per plan/selection)."""
-    out = []
-    universe: dict[str, dict[str, str] | None] | None = None
-    for summary in aws.read("backup", "ListBackupPlans").get("BackupPlansList", []):
+def _plans(aws: Any) -> Records:
+    """Each plan with its rules and the ARNs its selections cover (one list, then one get per plan/selection);
+    a plan that cannot be read is a blind spot, the others still count."""
+    universe: dict[str, dict[str, str] | None] = {}
+
+    def plan(summary: dict[str, Any]) -> list[dict[str, Any]]:
         plan_id = summary["BackupPlanId"]
-        plan = aws.read("backup", "GetBackupPlan", BackupPlanId=plan_id)["BackupPlan"]
+        found = aws.read("backup", "GetBackupPlan", BackupPlanId=plan_id)["BackupPlan"]
         covered: dict[str, None] = {}
         for sel in aws.read("backup", "ListBackupSelections", BackupPlanId=plan_id).get("BackupSelectionsList", []):
             selection = aws.read("backup", "GetBackupSelection", BackupPlanId=plan_id,
                                  SelectionId=sel["SelectionId"])["BackupSelection"]
-            if universe is None:
-                universe = _universe(aws)
+            if not universe:  # every selection may name wildcards or tags (and the audit lists these reads)
+                universe.update(_universe(aws))
             covered.update((arn, None) for arn in _selected(aws, selection, universe))
-        out.append({"name": plan.get("BackupPlanName") or summary.get("BackupPlanName") or plan_id,
-                    "rules": plan.get("Rules", []), "covers": list(covered)})
-    return out
+        return [{"name": found.get("BackupPlanName") or summary.get("BackupPlanName") or plan_id,
+                 "rules": found.get("Rules", []), "covers": list(covered)}]
+
+    return each(aws.read("backup", "ListBackupPlans").get("BackupPlansList", []), plan)
 
 
 # --- records ----------------------------------------------------------------------------------------------
-def backup_schedules(aws: Any) -> list[BackupSchedule]:
+def backup_schedules(aws: Any) -> Records:
     """One record per plan rule: its schedule, retention, the resources its plan's selections cover, copies."""
-    out = []
-    for plan in _plans(aws):
+    plans = _plans(aws)
+    out = Records(blind=plans.blind)
+    for plan in plans:
         covers = tuple(dict.fromkeys(arn_name(a) for a in plan["covers"]))
         for rule in plan["rules"]:
             copies = tuple(f"{_region_of(c['DestinationBackupVaultArn'])} ({c['DestinationBackupVaultArn'].rsplit(':', 1)[-1]})"
@@ -142,23 +150,28 @@ def backup_schedules(aws: Any) -> list[BackupSchedule]:
                 plan=plan["name"], rule=rule.get("RuleName", "?"), expression=rule.get("ScheduleExpression", ""),
                 retention_days=(rule.get("Lifecycle") or {}).get("DeleteAfterDays"), covers=covers,
                 copies_to=copies, timezone=rule.get("ScheduleExpressionTimezone") or "UTC",
+                unknown=("ScheduleExpression",) if not rule.get("ScheduleExpression") else (),
                 source=f"AWS Backup plan {plan['name']} rule {rule.get('RuleName')}: ScheduleExpression, "
                        f"Lifecycle.DeleteAfterDays, CopyActions; selections' Resources"))
     return out
 
 
-def recovery_points(aws: Any) -> list[RecoveryPoint]:
-    """Recovery points of the last 7 days in every vault a plan rule writes to."""
-    vaults = dict.fromkeys(rule.get("TargetBackupVaultName") for plan in _plans(aws) for rule in plan["rules"])
-    out = []
-    for vault in filter(None, vaults):
-        found = aws.read("backup", "ListRecoveryPointsByBackupVault", BackupVaultName=vault,
+def recovery_points(aws: Any) -> Records:
+    """Recovery points of the last 7 days in every vault a plan rule writes to, vault by vault."""
+    plans = _plans(aws)
+    vaults = dict.fromkeys(rule.get("TargetBackupVaultName") for plan in plans for rule in plan["rules"])
+
+    def vault(name: str) -> list[RecoveryPoint]:
+        found = aws.read("backup", "ListRecoveryPointsByBackupVault", BackupVaultName=name,
                          ByCreatedAfter=_floor(POINTS_LOOKBACK, "day")).get("RecoveryPoints", [])
-        for point in found:
-            out.append(RecoveryPoint(
-                resource=arn_name(point["ResourceArn"]),
-                completed_at=point.get("CompletionDate") or point.get("CreationDate"), status=point.get("Status", "?"),
-                source=f"backup:ListRecoveryPointsByBackupVault {vault} CompletionDate, Status"))
+        return [RecoveryPoint(resource=arn_name(point["ResourceArn"]),
+                              completed_at=point.get("CompletionDate") or point.get("CreationDate"),
+                              status=point.get("Status", "?"),
+                              source=f"backup:ListRecoveryPointsByBackupVault {name} CompletionDate, Status")
+                for point in found]
+
+    out = each(filter(None, vaults), vault)
+    out.blind[:0] = plans.blind  # vaults of plans that could not be read: their points are unseen
     return out
 
 
@@ -173,24 +186,37 @@ def backup_jobs(aws: Any) -> list[BackupJob]:
     return out
 
 
-def data_protection(aws: Any) -> list[DataProtection]:
+def data_protection(aws: Any) -> Records:
     """RDS point-in-time recovery (automated backups kept > 0 days); versioning of every bucket a plan selects."""
-    out = []
-    for db in aws.read("rds", "DescribeDBInstances").get("DBInstances", []):
-        if db.get("DBClusterIdentifier"):
-            continue  # an Aurora member: its cluster holds the backups
-        days = int(db.get("BackupRetentionPeriod") or 0)
-        out.append(DataProtection(db["DBInstanceIdentifier"], {"point_in_time_recovery": days > 0,
-                                                              "automated_backup_retention_days": days},
-                                  source=f"rds:DescribeDBInstances BackupRetentionPeriod {days}"))
-    for cluster in aws.read("rds", "DescribeDBClusters").get("DBClusters", []):
-        days = int(cluster.get("BackupRetentionPeriod") or 0)
-        out.append(DataProtection(cluster["DBClusterIdentifier"], {"point_in_time_recovery": days > 0,
-                                                                  "automated_backup_retention_days": days},
-                                  source=f"rds:DescribeDBClusters BackupRetentionPeriod {days}"))
-    buckets = dict.fromkeys(arn_name(a) for plan in _plans(aws) for a in plan["covers"] if a.startswith("arn:aws:s3:::"))
-    for bucket in buckets:
+    return collect(aws, _rds_protection, _bucket_versioning)
+
+
+def _retention(days: Any, source: str, name: str) -> DataProtection:
+    if days is None:  # not returned: unknown, not "no backups"
+        return DataProtection(name, {"point_in_time_recovery": None}, source=f"{source} (BackupRetentionPeriod not "
+                                                                             f"returned)")
+    return DataProtection(name, {"point_in_time_recovery": int(days) > 0, "automated_backup_retention_days": int(days)},
+                          source=f"{source} BackupRetentionPeriod {days}")
+
+
+def _rds_protection(aws: Any) -> list[DataProtection]:
+    out = [_retention(db.get("BackupRetentionPeriod"), "rds:DescribeDBInstances", db["DBInstanceIdentifier"])
+           for db in aws.read("rds", "DescribeDBInstances").get("DBInstances", [])
+           if not db.get("DBClusterIdentifier")]  # an Aurora member: its cluster holds the backups
+    out += [_retention(c.get("BackupRetentionPeriod"), "rds:DescribeDBClusters", c["DBClusterIdentifier"])
+            for c in aws.read("rds", "DescribeDBClusters").get("DBClusters", [])]
+    return out
+
+
+def _bucket_versioning(aws: Any) -> Records:
+    plans = _plans(aws)
+    buckets = dict.fromkeys(arn_name(a) for plan in plans for a in plan["covers"] if a.startswith("arn:aws:s3:::"))
+
+    def versioning(bucket: str) -> list[DataProtection]:
         status = aws.read("s3", "GetBucketVersioning", Bucket=bucket).get("Status") or "never enabled"
-        out.append(DataProtection(bucket, {"versioning": status == "Enabled", "versioning_status": status},
-                                  source=f"s3:GetBucketVersioning Status {status}"))
+        return [DataProtection(bucket, {"versioning": status == "Enabled", "versioning_status": status},
+                               source=f"s3:GetBucketVersioning Status {status}")]
+
+    out = each(buckets, versioning)
+    out.blind[:0] = plans.blind
     return out

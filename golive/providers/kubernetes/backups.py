@@ -2,7 +2,9 @@
 
 A Velero backup covers namespaces, so the resources are namespaces: a Schedule covers its template's
 ``includedNamespaces`` (empty or ``*``: every namespace of the profile) minus ``excludedNamespaces``, and a
-Completed Backup is a recovery point of each namespace it includes. Two list calls per run.
+Completed Backup is a recovery point of each namespace it includes. Two list calls per run. A Schedule without
+``spec.schedule`` (or with a ttl golive cannot read) is recorded as not returned: a blind spot, not a breach;
+a template without ttl keeps Velero's documented default (720h).
 """
 
 from __future__ import annotations
@@ -42,14 +44,15 @@ def backup_schedules(kube: Any) -> list[BackupSchedule]:
         spec, name = item.get("spec") or {}, item["metadata"]["name"]
         template = spec.get("template") or {}
         ttl = template.get("ttl") or DEFAULT_TTL
+        unknown = ["spec.schedule"] if not spec.get("schedule") else []
         try:
             days: float | None = go_duration_days(ttl)
         except ScheduleError:
-            days = 0.0
+            days, unknown = None, [*unknown, f"spec.template.ttl (unreadable: {ttl!r})"]
         paused = bool(spec.get("paused"))
         out.append(BackupSchedule(
             plan=name, rule="", expression=spec.get("schedule") or "", retention_days=days,
-            covers=() if paused else _namespaces(kube, template),
+            covers=() if paused else _namespaces(kube, template), unknown=tuple(unknown),
             source=f"velero.io/v1 Schedule {kube.config.velero_namespace}/{name}: spec.schedule, "
                    f"spec.template.ttl {ttl}, spec.template.includedNamespaces"
                    + (", spec.paused true (covers nothing)" if paused else "")))
