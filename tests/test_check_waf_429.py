@@ -219,3 +219,23 @@ def test_configuration_without_providers_fails_closed(pytester, lab_rt):
     result = run_gate(pytester, _profile(lab_rt, configuration={"protects": "silenttalk-prod-alb"}), "waf_429")
     assert result.verdict("WAF-429") == "could-not-observe", result.output
     assert "declares no providers" in result.messages("WAF-429")
+
+
+# --- a burst that broke off (issue 13): what the answered requests prove still counts ---------------------------
+def _broken_off(sent: int, first_429: int | None = None):
+    plan = burst.BurstPlan("https://waf.example/api", 10.0, 200, 30.0, 3, 100, 300, 90, 110)
+    hit = burst.Answer(first_429, 1.0, 429) if first_429 else None
+    statuses = {200: sent - (1 if hit else 0), **({429: 1} if hit else {})}
+    return burst.BurstObservation(plan, sent, 5.0, "error", statuses, ((200, sent),), hit, None,
+                                  "connection failed (connection reset)")
+
+
+@pytest.mark.parametrize(("sent", "first_429", "reason"), [
+    (150, None, "150 requests answered without a 429 before the burst broke off"),
+    (40, 30, "first 429 at request #30, after only 29 let through (before the burst broke off): far too early"),
+    (50, None, None),  # fewer than the limit answered: nothing proven, the burst is a blind spot
+    (100, 95, None),  # a 429 within the tolerance, then the break: nothing proven against it
+])
+def test_a_burst_that_broke_off_judges_what_was_answered(sent, first_429, reason):
+    found = burst.problems_before_error(_broken_off(sent, first_429))
+    assert (found == []) if reason is None else (reason in found[0]), found

@@ -170,3 +170,19 @@ def problems(seen: BurstObservation, runbook: str = "runbook 002") -> list[str]:
         return [f"first 429 at request #{seen.block.index}, after {let_through} let through: later than the "
                 f"tolerance and detection lag allow, the limit is too high; {expected}"]
     return []
+
+
+def problems_before_error(seen: BurstObservation, runbook: str = "runbook 002") -> list[str]:
+    """What a burst that broke off (``seen.error``) already proves: more requests let through than the profile
+    allows without a single 429, or a 429 far too early. Empty when what was seen proves nothing either way (then
+    the burst is a blind spot)."""
+    plan = seen.plan
+    expected = (f"the profile expects the first 429 after {plan.expected_limit} requests per {plan.window_s} s "
+                f"({plan.earliest} to {plan.latest} let through; {runbook}'s limit)")
+    if seen.first_429 is None and seen.sent > plan.latest:
+        return [f"{seen.sent} requests answered without a 429 before the burst broke off ({seen.error}; statuses "
+                f"{seen.statuses}): rate limiting absent or its limit too high; {expected}"]
+    if seen.first_429 is not None and seen.first_429.index - 1 < plan.earliest:
+        return [f"first 429 at request #{seen.first_429.index}, after only {seen.first_429.index - 1} let through "
+                f"(before the burst broke off): far too early, the limit is lower than the profile's; {expected}"]
+    return []
