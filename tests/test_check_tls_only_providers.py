@@ -116,6 +116,19 @@ def test_a_tls12_listener_is_reported_when_the_live_scan_cannot_connect(pytester
 
 
 @pytest.mark.xdist_group("tls-providers")
+def test_a_reader_denied_cloudfront_still_reports_the_listener_it_can_see(pytester, lab, lab_rt):
+    """Per-read granularity: the denied read blinds CloudFront only; the ALB listener is still judged."""
+    from golive.lab.aws.restricted import restricted_reader
+    started = lab("aws", "alb-tls13-1-2")
+    result = _gate(pytester, lab, lab_rt, lab_providers.aws(started, **restricted_reader(
+        started, ["cloudfront:GET /2020-05-31/distribution"])), live=CONFIG_ONLY)
+    assert result.verdict(ITEM) == "non-compliant" and result.ret == 1, result.output
+    messages = result.messages(ITEM)
+    assert "SslPolicy=ELBSecurityPolicy-TLS13-1-2-2021-06" in messages, messages
+    assert "cloudfront:ListDistributions" in messages and "access denied" in messages, messages
+
+
+@pytest.mark.xdist_group("tls-providers")
 def test_a_cloud_down_does_not_hide_another_clouds_breach(pytester, lab, lab_rt):
     down = f"127.0.0.1:{free_port()}"
     providers = {**lab_providers.aws(lab("aws"), endpoint_url=f"http://{down}", timeout_s=1),

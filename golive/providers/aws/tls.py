@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from golive.providers.records_tls import TlsPolicy
+from golive.verdict import CouldNotObserve, Records, collect, each
 
 PROVIDES = ("tls_policies",)
 
@@ -32,24 +33,32 @@ TLS_LISTENERS = {"HTTPS": "alb-listener", "TLS": "nlb-listener"}
 DEFAULT_CERTIFICATE_MINIMUM = "TLSv1"
 
 
-def tls_policies(aws: Any) -> list[TlsPolicy]:
-    return listener_policies(aws) + cloudfront_policies(aws)
+def tls_policies(aws: Any) -> Records:
+    """Load balancer listeners and CloudFront distributions, each read on its own: one denied read blinds
+    only what it reads (a load balancer's listeners, a listener's certificate names)."""
+    return collect(aws, listener_policies, cloudfront_policies)
 
 
-def listener_policies(aws: Any) -> list[TlsPolicy]:
-    found: list[tuple[dict[str, Any], dict[str, Any]]] = []
-    for lb in aws.read("elbv2", "DescribeLoadBalancers").get("LoadBalancers", []):
-        for listener in aws.read("elbv2", "DescribeListeners", LoadBalancerArn=lb["LoadBalancerArn"]).get(
-                "Listeners", []):
-            if listener.get("Protocol") in TLS_LISTENERS:
-                found.append((lb, listener))
+def listener_policies(aws: Any) -> Records:
+    def tls_listeners(lb: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        listeners = aws.read("elbv2", "DescribeListeners", LoadBalancerArn=lb["LoadBalancerArn"])
+        return [(lb, x) for x in listeners.get("Listeners", []) if x.get("Protocol") in TLS_LISTENERS]
+
+    found = each(aws.read("elbv2", "DescribeLoadBalancers").get("LoadBalancers", []), tls_listeners)
     names = sorted({listener["SslPolicy"] for _, listener in found if listener.get("SslPolicy")})
     protocols = {}
-    if names:
+    if names:  # without SslProtocols no listener can be judged: this read failing blinds them all
         for policy in aws.read("elbv2", "DescribeSSLPolicies", Names=names).get("SslPolicies", []):
             protocols[policy["Name"]] = tuple(policy.get("SslProtocols") or ())
-    return [listener_policy(lb, listener, protocols.get(listener.get("SslPolicy") or ""),
-                            _certificate_names(aws, listener)) for lb, listener in found]
+    out = Records(blind=found.blind)
+    for lb, listener in found:
+        try:
+            hosts = _certificate_names(aws, listener)
+        except CouldNotObserve as exc:  # the policy is still judged; only reconciliation loses these names
+            out.blind.extend(exc.blind)
+            hosts = ()
+        out.append(listener_policy(lb, listener, protocols.get(listener.get("SslPolicy") or ""), hosts))
+    return out
 
 
 def listener_policy(lb: dict[str, Any], listener: dict[str, Any], protocols: tuple[str, ...] | None,

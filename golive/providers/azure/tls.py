@@ -19,14 +19,16 @@ from typing import Any
 from golive.providers.azure import appservice, frontdoor, postgres, redis
 from golive.providers.azure.core import records
 from golive.providers.records_tls import TlsPolicy
+from golive.verdict import Records, each
 
 #: Front Door SKUs whose profiles hold AFD custom domains (classic CDN profiles share the resource type)
 FRONT_DOOR_SKUS = ("Standard_AzureFrontDoor", "Premium_AzureFrontDoor")
 
 
 @records("tls_policies")
-def app_service_tls(az: Any) -> list[TlsPolicy]:
-    return [site_policy(site, appservice.site_config(az, site["name"])) for site in appservice.sites(az)]
+def app_service_tls(az: Any) -> Records:
+    """Per site: one site's config/web that cannot be read blinds that site only."""
+    return each(appservice.sites(az), lambda site: [site_policy(site, appservice.site_config(az, site["name"]))])
 
 
 def site_policy(site: dict[str, Any], config: dict[str, Any]) -> TlsPolicy:
@@ -44,12 +46,11 @@ def site_policy(site: dict[str, Any], config: dict[str, Any]) -> TlsPolicy:
 
 
 @records("tls_policies")
-def front_door_tls(az: Any) -> list[TlsPolicy]:
-    out = []
-    for profile in frontdoor.profiles(az):
-        if (profile.get("sku") or {}).get("name") in FRONT_DOOR_SKUS:
-            out += [custom_domain_policy(profile["name"], d) for d in frontdoor.custom_domains(az, profile["name"])]
-    return out
+def front_door_tls(az: Any) -> Records:
+    """Per Front Door profile: one whose custom domains cannot be read blinds that profile only."""
+    afd = [p for p in frontdoor.profiles(az) if (p.get("sku") or {}).get("name") in FRONT_DOOR_SKUS]
+    return each(afd, lambda profile: [custom_domain_policy(profile["name"], d)
+                                      for d in frontdoor.custom_domains(az, profile["name"])])
 
 
 def custom_domain_policy(profile: str, domain: dict[str, Any]) -> TlsPolicy:
@@ -84,13 +85,13 @@ def cache_policy(cache: dict[str, Any]) -> TlsPolicy:
 
 
 @records("tls_policies")
-def postgres_tls(az: Any) -> list[TlsPolicy]:
-    out = []
-    for server in postgres.flexible_servers(az):
+def postgres_tls(az: Any) -> Records:
+    """Per server: one whose parameters cannot be read blinds that server only."""
+    def one(server: dict[str, Any]) -> list[TlsPolicy]:
         secure = postgres.configuration(az, server["name"], "require_secure_transport")
         minimum = postgres.configuration(az, server["name"], "ssl_min_protocol_version")
-        out.append(server_policy(server, secure, minimum))
-    return out
+        return [server_policy(server, secure, minimum)]
+    return each(postgres.flexible_servers(az), one)
 
 
 def server_policy(server: dict[str, Any], secure: dict[str, Any], minimum: dict[str, Any]) -> TlsPolicy:

@@ -22,6 +22,7 @@ from typing import Any
 
 from golive.providers.kubernetes import provides
 from golive.providers.records_tls import TlsPolicy
+from golive.verdict import BlindSpot, CouldNotObserve, Records, each
 
 NGINX = "nginx.ingress.kubernetes.io/"
 ALB = "alb.ingress.kubernetes.io/"
@@ -57,9 +58,26 @@ ELB_POLICY_PROTOCOLS: dict[str, tuple[str, ...]] = {
 
 
 @provides
-def tls_policies(kube: Any) -> list[TlsPolicy]:
-    controller = _controller_protocols(kube)
-    return [p for ing in kube.ingresses() if (p := ingress_policy(ing, controller)) is not None]
+def tls_policies(kube: Any) -> Records:
+    """Per namespace: one whose ingresses cannot be listed blinds that namespace only. When the ingress-nginx
+    ConfigMap cannot be read, ingresses that rely on it (no ssl-protocols annotation) are blind, the rest judged."""
+    try:
+        controller: tuple[str, str] | None = _controller_protocols(kube)
+        unread = ""
+    except CouldNotObserve as exc:
+        controller, unread = None, exc.cause
+
+    def namespace(ns: str) -> Records:
+        out = Records()
+        for ing in kube.ingresses(ns):
+            policy = ingress_policy(ing, controller or (NGINX_DEFAULT_PROTOCOLS, ""))
+            if policy is not None and controller is None and "ssl-protocols" in policy.declared:
+                out.blind.append(BlindSpot(f"{policy.resource} ssl-protocols", f"the ingress-nginx controller "
+                                           f"ConfigMap could not be read: {unread}"))
+            elif policy is not None:
+                out.append(policy)
+        return out
+    return each(kube.namespaces, namespace)
 
 
 def ingress_policy(ingress: Any, controller: tuple[str, str] = (NGINX_DEFAULT_PROTOCOLS, "")) -> TlsPolicy | None:
