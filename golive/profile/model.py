@@ -26,7 +26,9 @@ from golive.registry import BY_ID
 
 
 class Trust(Section):
-    ca_bundle: Path | None = Field(default=None, description="PEM trust store for TLS; system store when absent")
+    ca_bundle: Path | None = Field(default=None, description="PEM trust store of every probe that speaks TLS "
+                                   "(health, headers, CDN, WAF burst, sampler, TLS-ONLY, TURN TLS), trusted as "
+                                   "OpenSSL and curl trust it; the system store when absent")
 
 
 class AwsProvider(Section):
