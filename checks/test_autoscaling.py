@@ -18,18 +18,25 @@ from golive.verdict import CouldNotObserve, require
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_scaling_policies_match_the_runbook(section, profile, providers, evidence):
+def test_scaling_policies_match_the_runbook(section, profile, providers, evidence, judge):
     if not section.policies:
         pytest.skip(f"AUTOSCALING configuration not declared on {profile.name} (only the live half)")
-    found = providers.gather("scaling_policies")
+    found = judge.saw(providers.gather("scaling_policies"))
     evidence.json("scaling policies read", found)
-    if not found:
-        raise CouldNotObserve("the scaling policies", "the providers returned none (no provider implements "
-                                                      "scaling_policies, or the account has none)")
-    problems = [p for want in section.policies
-                for p in scaling.policy_problems(want, found, want.runbook or section.runbook)]
+    if not found and not judge.blind:
+        judge.blind_to("the scaling policies", "the providers returned none (no provider implements "
+                                               "scaling_policies, or the account has none)")
+    reads_blind = bool(judge.blind)
+    for want in section.policies:
+        runbook = want.runbook or section.runbook
+        unseen = scaling.policy_unseen(want, found, reads_blind)
+        for spot in unseen:
+            judge.blind_to(spot.what, spot.why)
+        if found and not (reads_blind and not any(p.resource == want.resource for p in found)):
+            judge.find(scaling.policy_problems(want, found, runbook))  # a scaler behind a blind read: unseen
+    evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
     runbooks = "/".join(sorted({want.runbook or section.runbook for want in section.policies}))
-    require(problems, f"{len(problems)} scaling setting(s) differ from runbook {runbooks} on {profile.name}")
+    judge.conclude(f"{len(judge.findings)} scaling setting(s) differ from runbook {runbooks} on {profile.name}")
 
 
 def _reader(live, providers):

@@ -9,7 +9,7 @@ import matplotlib
 import pytest
 
 from gate import profile_dict, run_gate
-from golive.probes.scaling import policy_problems
+from golive.probes.scaling import policy_problems, policy_unseen
 from golive.profile.items.autoscaling import ScalingExpectation
 from golive.providers.records_scaling import ScalingPolicy
 
@@ -86,6 +86,14 @@ def _ecs(**changes) -> ScalingPolicy:
     base = {"resource": "service/prod/api", "platform": "ecs", "min_capacity": 3, "max_capacity": 10,
             "metric": "cpu", "target": 70.0, "source": "application-autoscaling:DescribeScalingPolicies"}
     return ScalingPolicy(**{**base, **changes})
+
+
+def test_capacity_not_returned_or_a_scaler_behind_a_blind_read_is_unseen_not_wrong():
+    absent = [_ecs(max_capacity=None)]
+    assert policy_problems(ECS, absent, "002") == []
+    assert [b.what for b in policy_unseen(ECS, absent, reads_blind=False)] == ["service/prod/api (ecs) max capacity"]
+    assert [b.what for b in policy_unseen(ECS, [], reads_blind=True)] == ["scaler service/prod/api"]
+    assert policy_unseen(ECS, [], reads_blind=False) == []  # every read succeeded: "no scaler" is a finding
 
 
 @pytest.mark.parametrize(("want", "records", "reason"), [

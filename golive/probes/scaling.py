@@ -16,7 +16,7 @@ import httpx
 
 from golive.probes.http import describe_error
 from golive.providers.records_scaling import ScalingPolicy, ScalingStatus
-from golive.verdict import CouldNotObserve
+from golive.verdict import BlindSpot, CouldNotObserve
 
 
 def policy_problems(expected: Any, found: list[ScalingPolicy], runbook: str) -> list[str]:
@@ -36,9 +36,9 @@ def policy_problems(expected: Any, found: list[ScalingPolicy], runbook: str) -> 
             out.append(f"{where}: scales on {p.metric!r}; runbook {runbook} requires average CPU utilization")
         if p.target is None or abs(p.target - expected.target) > 1e-6:
             out.append(f"{where}: target is {_pct(p.target)}; runbook {runbook} requires {expected.target:g} % CPU")
-        if p.min_capacity != expected.min_capacity:
+        if p.min_capacity is not None and p.min_capacity != expected.min_capacity:  # None: not returned (unseen)
             out.append(f"{where}: min capacity is {p.min_capacity}; runbook {runbook} requires {expected.min_capacity}")
-        if p.max_capacity != expected.max_capacity:
+        if p.max_capacity is not None and p.max_capacity != expected.max_capacity:
             out.append(f"{where}: max capacity is {p.max_capacity}; runbook {runbook} requires {expected.max_capacity}")
         if expected.scale_in_threshold is not None and p.scale_in_threshold != expected.scale_in_threshold:
             out.append(f"{where}: scale-in threshold is {_pct(p.scale_in_threshold)}; runbook {runbook} requires "
@@ -51,6 +51,19 @@ def policy_problems(expected: Any, found: list[ScalingPolicy], runbook: str) -> 
             if got != want:
                 out.append(f"{where}: behavior.{dotted} is {got!r}; the profile requires {want!r}")
     return out
+
+
+def policy_unseen(expected: Any, found: list[ScalingPolicy], reads_blind: bool) -> list[BlindSpot]:
+    """What could not be judged for ``expected.resource``: min/max capacity not returned (unknown, not wrong),
+    or no scaler among the reads that succeeded while some read failed (it may be behind the blind read)."""
+    mine = [p for p in found if p.resource == expected.resource]
+    if not mine:
+        return [BlindSpot(f"scaler {expected.resource}", "listed in the profile, not returned by the reads that "
+                                                         "succeeded (it may be behind a blind read)")] if reads_blind else []
+    return [BlindSpot(f"{p.resource} ({p.platform}) {name}", f"not returned by {p.source or 'the provider'} (absent "
+                                                             f"is unknown, not wrong)")
+            for p in mine for name, value in (("min capacity", p.min_capacity), ("max capacity", p.max_capacity))
+            if value is None]
 
 
 def _pct(value: float | None) -> str:

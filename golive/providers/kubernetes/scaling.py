@@ -15,14 +15,20 @@ from typing import Any
 
 from golive.providers.kubernetes import provides
 from golive.providers.records_scaling import ScalingPolicy, ScalingStatus
+from golive.verdict import Records, each
 
 SOURCE = "autoscaling/v2 HorizontalPodAutoscaler spec.minReplicas/maxReplicas/metrics/behavior"
 
 
 @provides
-def scaling_policies(kube: Any) -> list[ScalingPolicy]:
+def scaling_policies(kube: Any) -> Records:
+    """Namespace by namespace: a namespace whose HPAs cannot be listed is a blind spot, the others still count."""
+    return each(kube.namespaces, lambda ns: _policies(kube, ns))
+
+
+def _policies(kube: Any, namespace: str) -> list[ScalingPolicy]:
     out = []
-    for hpa in kube.hpas():
+    for hpa in kube.hpas(namespace):
         data = kube.read.client.sanitize_for_serialization(hpa)
         spec = data.get("spec") or {}
         metric, target = _metric(spec.get("metrics") or [])
