@@ -16,7 +16,7 @@ import pytest
 from golive import waf_rules
 from golive.probes import burst, traffic
 from golive.profile.base import NotApplicable
-from golive.verdict import CouldNotObserve, require
+from golive.verdict import CouldNotObserve
 
 
 @pytest.fixture
@@ -25,19 +25,23 @@ def burst_ledger(run_cache) -> burst.BurstLedger:
     return burst.BurstLedger(run_cache)
 
 
-def test_waf_rate_rules_block_with_429(section, profile, providers, evidence):
+def test_waf_rate_rules_block_with_429(section, profile, providers, evidence, judge):
     expected = section.configuration
     if isinstance(expected, NotApplicable):
         pytest.skip(f"WAF-429 configuration not applicable on {profile.name}: {expected.not_applicable}")
-    acls = providers.gather("waf_acls")
-    if not acls:
-        raise CouldNotObserve(f"the web ACL protecting {expected.protects}",
-                              "no provider returned any web ACL / WAF policy (waf_acls); check the provider's "
-                              "credentials and permissions, or that this provider reads WAF configuration")
+    acls = judge.saw(providers.gather("waf_acls"))
     evidence.json("web ACLs as read", acls)
-    found = waf_rules.findings(acls, expected)
-    evidence.json("fields that break the profile", found)
-    require([f.message for f in found], f"WAF rate limiting for {expected.protects} on profile {profile.name}")
+    if not acls:
+        judge.blind_to(f"the web ACL protecting {expected.protects}",
+                       "no provider returned any web ACL / WAF policy (waf_acls); check the provider's "
+                       "credentials and permissions, or that this provider reads WAF configuration")
+    else:
+        found, unseen = waf_rules.verdict(acls, expected, all_read=not acls.blind)
+        evidence.json("fields that break the profile", found)
+        judge.find([f.message for f in found])
+        judge.blind.extend(unseen)
+    evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
+    judge.conclude(f"WAF rate limiting for {expected.protects} on profile {profile.name}")
 
 
 def test_waf_answers_429_to_a_bounded_burst(section, profile, evidence, judge, pytestconfig, burst_ledger, request):

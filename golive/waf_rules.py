@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from golive.profile.items.waf_429 import ExpectedRateRule, WafConfiguration
 from golive.providers.records_waf import RateRule, WafAcl
+from golive.verdict import BlindSpot
 
 RUNBOOK = "runbook 002"
 PLAIN_BLOCK_STATUS = 403  # what AWS and Azure answer for a Block without a custom response code
@@ -122,3 +123,20 @@ def findings(acls: list[WafAcl], expected: WafConfiguration) -> list[Finding]:
         if all(per_rule):
             found += [f for problems in per_rule for f in problems]
     return found
+
+
+def verdict(acls: list[WafAcl], expected: WafConfiguration, all_read: bool = True,
+            ) -> tuple[list[Finding], list[BlindSpot]]:
+    """``findings`` and the blind spots. ``all_read``: every read of ACLs and associations succeeded. When one
+    failed, an ACL not found or not associated with ``protects`` is unseen (it may sit behind the blind read),
+    never a breach; the ACLs that were found associated are judged as usual."""
+    found = findings(acls, expected)
+    if all_read:
+        return found, []
+    unseen = [f for f in found if f.field in ("name", "associated_with") and not f.rule]
+    if not unseen:
+        return found, []
+    what = f"the web ACL{' ' + expected.acl if expected.acl else ''} protecting {expected.protects}"
+    return ([f for f in found if f not in unseen],
+            [BlindSpot(what, f"not returned associated with it by the reads that succeeded (it may be behind a "
+                             f"blind read); read: {unseen[0].seen or 'nothing'}")])

@@ -84,7 +84,29 @@ def test_unreachable_cloud_apis_and_unknown_distributions_are_could_not_observe(
     # AWS answers, but knows only cdn.silenttalk.example: the Front Door domain is unobserved, not passed
     partial = _gate(pytester, lab, lab_rt, lab_providers.aws(lab("aws")))
     assert partial.verdict(ITEM) == "could-not-observe", partial.output
-    assert f"CDN distribution(s) {AZURE_DIST}" in partial.messages(ITEM), partial.messages(ITEM)
+    assert f"CDN distribution {AZURE_DIST}" in partial.messages(ITEM), partial.messages(ITEM)
+    assert "providers.azure is not configured" in partial.messages(ITEM), partial.messages(ITEM)
+
+
+@pytest.mark.xdist_group("cdn-providers")
+def test_a_reader_denied_one_call_still_reports_the_breaches_it_can_see(pytester, lab, lab_rt):
+    from golive.lab.aws.restricted import restricted_reader
+    started = lab("aws")
+    denied = lab_providers.aws(started)
+    denied["aws"].update(restricted_reader(started, ["cloudfront:GET /2020-05-31/distribution"]))
+    both = _gate(pytester, lab, lab_rt, {**denied, **lab_providers.azure(lab("azure", "afd-route-no-cache"))})
+    text = both.messages(ITEM)
+    assert both.verdict(ITEM) == "non-compliant" and both.ret == 1, both.output
+    assert "silenttalk-endpoint path /static/*" in text and "caching_enabled is false" in text, text
+    assert "cloudfront:ListDistributions" in text and f"CDN distribution {AWS_DIST}" in text, text
+    assert f"{AWS_DIST}: not found" not in text  # behind the blind read: unseen, not missing
+    assert both.summary["items"][ITEM]["blind_spots"], both.summary["items"][ITEM]
+
+    policy_denied = lab_providers.aws(started)
+    policy_denied["aws"].update(restricted_reader(started, ["cloudfront:GET /2020-05-31/cache-policy/"]))
+    alone = _gate(pytester, lab, lab_rt, policy_denied, [AWS_DIST])
+    assert alone.verdict(ITEM) == "could-not-observe" and alone.ret == 6, alone.output
+    assert "cloudfront:GetCachePolicy" in alone.messages(ITEM) and "caching of" in alone.messages(ITEM)
 
 
 # --- the mappings the emulators do not show (pure) --------------------------------------------------------

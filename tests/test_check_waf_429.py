@@ -17,6 +17,7 @@ from golive.probes import burst, traffic
 from golive.profile.items.waf_429 import WafConfiguration
 from golive.providers import CloudProviders
 from golive.providers.records_waf import AllowRule, RateRule, WafAcl
+from golive.verdict import Records
 
 # httpx imports httpcore lazily and caches its exception map on first use. Imported first inside an in-process
 # gate run, httpcore would be dropped from sys.modules after that run (pytester restores it) and imported anew
@@ -206,7 +207,7 @@ def test_comparison_passes_a_compliant_acl_among_others():
     ([], "could-not-observe", "no provider returned any web ACL"),
 ])
 def test_the_check_reads_the_providers_and_fails_closed(pytester, monkeypatch, lab_rt, acls, verdict, reason):
-    monkeypatch.setattr(CloudProviders, "gather", lambda self, kind: acls if kind == "waf_acls" else [])
+    monkeypatch.setattr(CloudProviders, "gather", lambda self, kind: Records(acls if kind == "waf_acls" else []))
     config = EXPECTED.model_dump(mode="json")
     result = run_gate(pytester, _profile(lab_rt, configuration=config), "waf_429")
     assert result.verdict("WAF-429") == verdict, result.output
@@ -239,3 +240,10 @@ def _broken_off(sent: int, first_429: int | None = None):
 def test_a_burst_that_broke_off_judges_what_was_answered(sent, first_429, reason):
     found = burst.problems_before_error(_broken_off(sent, first_429))
     assert (found == []) if reason is None else (reason in found[0]), found
+
+
+def test_an_unassociated_acl_is_unseen_not_a_breach_when_a_read_failed():
+    found, blind = waf_rules.verdict([_acl(associated_with=("other-alb",))], EXPECTED, all_read=False)
+    assert found == [] and "protecting" in blind[0].what and "blind read" in blind[0].why
+    found, blind = waf_rules.verdict([_acl(associated_with=("other-alb",))], EXPECTED)
+    assert [f.field for f in found] == ["associated_with"] and blind == []

@@ -49,3 +49,15 @@ def test_aws_unreachable_is_could_not_observe(pytester, lab):
     result = configuration_gate(pytester, LOCAL, {"aws": down})
     assert result.verdict(ITEM) == "could-not-observe", result.output
     assert "wafv2:ListWebACLs" in result.messages(ITEM) and "could not connect" in result.messages(ITEM)
+
+
+def test_aws_a_reader_denied_the_associations_is_could_not_observe_not_unassociated(pytester, lab):
+    from golive.lab.aws.restricted import restricted_reader
+    started = lab("aws")
+    denied = _aws(started)
+    denied["aws"].update(restricted_reader(started, ["wafv2:ListResourcesForWebACL"]))
+    result = configuration_gate(pytester, LOCAL, denied)
+    text = result.messages(ITEM)
+    assert result.verdict(ITEM) == "could-not-observe" and result.ret == 6, result.output
+    assert "wafv2:ListResourcesForWebACL" in text and "not associated" not in text, text
+    assert result.summary["items"][ITEM]["blind_spots"], result.summary["items"][ITEM]

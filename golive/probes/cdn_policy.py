@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from golive.providers.records_cdn import CdnCachePolicy
+from golive.verdict import BlindSpot
 
 RUNBOOK = "runbook 000 (lines 595-601) expects static assets cached"
 
@@ -49,6 +50,8 @@ def problems(policies: Sequence[CdnCachePolicy], distribution: str, static_paths
                          f"(patterns: {', '.join(p.path_pattern for p in policies)}); {RUNBOOK}")
             continue
         where = f"{policy.distribution} path {static_path} (served by pattern {policy.path_pattern}; {_said(policy)})"
+        if policy.caching_enabled is None:
+            continue  # not read: unknowns() names it
         if not policy.caching_enabled:
             found.append(f"{where}: caching_enabled is false; {RUNBOOK}")
             continue
@@ -58,6 +61,24 @@ def problems(policies: Sequence[CdnCachePolicy], distribution: str, static_paths
         if policy.max_ttl_s is not None and policy.max_ttl_s < min_default_ttl_s:
             found.append(f"{where}: max_ttl_s is {policy.max_ttl_s} s, capping every TTL below the profile's "
                          f"{min_default_ttl_s} s")
-        if require_compression and policy.compress is not True:
+        if require_compression and policy.compress is False:
             found.append(f"{where}: compress is {policy.compress}; the profile requires compression")
     return found
+
+
+def unknowns(policies: Sequence[CdnCachePolicy], static_paths: Sequence[str],
+             require_compression: bool = False) -> list[BlindSpot]:
+    """The static paths whose serving behavior could not be read in full: caching not known (cache policy or
+    rules unreadable, MaxTTL not returned), compression not returned when the profile requires it."""
+    out: list[BlindSpot] = []
+    for static_path in static_paths:
+        policy = serving(policies, static_path)
+        if policy is None:
+            continue
+        where = f"{policy.distribution} path {static_path} (pattern {policy.path_pattern})"
+        if policy.caching_enabled is None:
+            out.append(BlindSpot(f"caching of {where}", f"{policy.source}: not returned or not readable "
+                                                        f"({_said(policy)}), so it is not judged"))
+        elif policy.caching_enabled and require_compression and policy.compress is None:
+            out.append(BlindSpot(f"compression of {where}", f"{policy.source}: not returned, so it is not judged"))
+    return out

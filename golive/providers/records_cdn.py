@@ -20,7 +20,8 @@ class CdnCachePolicy:
     distribution: the name the platform uses ("cloudfront/E2ABC", "fd/silenttalk-frontdoor/silenttalk-endpoint")
     path_pattern: the pattern this behavior/route serves ("/static/*"; "*" for CloudFront's default behavior)
     caching_enabled: whether the CDN keeps answers at all (False: CloudFront MaxTTL 0, a Front Door route without
-        cacheConfiguration or a BypassCache rule)
+        cacheConfiguration or a BypassCache rule); None when it could not be read (MaxTTL not returned, the cache
+        policy or the route's rules not readable): a blind spot, never a pass or a breach
     min_ttl_s, default_ttl_s, max_ttl_s: the TTLs declared, in seconds; None when the platform declares none
         (Front Door honours the origin's Cache-Control unless a rule overrides it)
     compress: the CDN compresses answers (None: not declared)
@@ -32,7 +33,7 @@ class CdnCachePolicy:
 
     distribution: str
     path_pattern: str
-    caching_enabled: bool
+    caching_enabled: bool | None
     min_ttl_s: int | None = None
     default_ttl_s: int | None = None
     max_ttl_s: int | None = None

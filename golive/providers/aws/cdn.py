@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from golive.providers.records_cdn import CdnCachePolicy
+from golive.verdict import CouldNotObserve, Records, each
 
 PROVIDES = ("cdn_cache_policies",)
 
@@ -21,18 +22,25 @@ CLOUDFRONT_REGION = "us-east-1"
 DEFAULT_PATTERN = "*"
 
 
-def cdn_cache_policies(aws: Any) -> list[CdnCachePolicy]:
+def cdn_cache_policies(aws: Any) -> Records:
     listing = aws.read("cloudfront", "ListDistributions", region=CLOUDFRONT_REGION).get("DistributionList", {})
-    out: list[CdnCachePolicy] = []
-    for dist in listing.get("Items") or []:
-        behaviors = [*((dist.get("CacheBehaviors") or {}).get("Items") or []), dist.get("DefaultCacheBehavior") or {}]
-        for behavior in behaviors:
-            policy_id = behavior.get("CachePolicyId")
-            config = None
-            if policy_id:
+    return each(listing.get("Items") or [], lambda dist: _distribution(aws, dist))
+
+
+def _distribution(aws: Any, dist: dict[str, Any]) -> Records:
+    """One distribution's behaviors in CloudFront's order; a cache policy that cannot be read leaves its behavior
+    in place with caching unknown (a blind spot), so a later behavior is never taken for the one that serves."""
+    out = Records()
+    for behavior in [*((dist.get("CacheBehaviors") or {}).get("Items") or []), dist.get("DefaultCacheBehavior") or {}]:
+        policy_id = behavior.get("CachePolicyId")
+        config = None
+        if policy_id:
+            try:
                 config = aws.read("cloudfront", "GetCachePolicy", region=CLOUDFRONT_REGION,
                                   Id=policy_id).get("CachePolicy", {}).get("CachePolicyConfig", {})
-            out.append(behavior_policy(dist, behavior, config))
+            except CouldNotObserve as exc:
+                out.blind.extend(exc.blind)
+        out.append(behavior_policy(dist, behavior, config))
     return out
 
 
@@ -44,7 +52,8 @@ def behavior_policy(dist: dict[str, Any], behavior: dict[str, Any],
     policy_id = behavior.get("CachePolicyId") or ""
     if policy_id:
         ttl_from = cache_policy or {}
-        declared = {"CachePolicyId": policy_id, "CachePolicy.Name": str(ttl_from.get("Name"))}
+        declared = {"CachePolicyId": policy_id, "CachePolicy.Name": str(ttl_from.get("Name"))
+                    if cache_policy is not None else "(not read)"}
         source = "cloudfront:ListDistributions CacheBehaviors/DefaultCacheBehavior + cloudfront:GetCachePolicy"
         prefix = "CachePolicy."
     else:
@@ -59,7 +68,7 @@ def behavior_policy(dist: dict[str, Any], behavior: dict[str, Any],
     aliases = (dist.get("Aliases") or {}).get("Items") or []
     return CdnCachePolicy(
         distribution=f"cloudfront/{dist['Id']}", path_pattern=pattern,
-        caching_enabled=bool(ttls["MaxTTL"]),
+        caching_enabled=None if ttls["MaxTTL"] is None else ttls["MaxTTL"] > 0,  # None: not returned
         min_ttl_s=ttls["MinTTL"], default_ttl_s=ttls["DefaultTTL"], max_ttl_s=ttls["MaxTTL"],
         compress=None if compress is None else bool(compress),
         hosts=tuple(dict.fromkeys(h for h in (*aliases, dist.get("DomainName")) if h)),

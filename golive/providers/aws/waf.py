@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from golive.providers.records_waf import AllowRule, RateRule, WafAcl
+from golive.verdict import CouldNotObserve, Records, each
 
 PROVIDES = ("waf_acls",)
 
@@ -25,21 +26,36 @@ DEFAULT_WINDOW_S = 300  # EvaluationWindowSec when a rate-based statement does n
 ACTIONS = ("Block", "Count", "Captcha", "Challenge", "Allow")
 
 
-def waf_acls(aws: Any) -> list[WafAcl]:
-    out = []
-    for scope, region in (("REGIONAL", None), ("CLOUDFRONT", CLOUDFRONT_REGION)):
-        summaries = _list_web_acls(aws, scope, region)
-        distributions = _distributions_by_acl(aws) if summaries and scope == "CLOUDFRONT" else {}
-        for summary in summaries:
-            acl = aws.read("wafv2", "GetWebACL", region=region, Name=summary["Name"], Id=summary["Id"],
-                           Scope=scope)["WebACL"]
-            if scope == "REGIONAL":
-                bound, how = _regional_resources(aws, acl["ARN"]), "wafv2:ListResourcesForWebACL ResourceArns"
-            else:
-                bound = distributions.get(acl["ARN"], []) + distributions.get(acl.get("Id", ""), [])
-                how = "cloudfront:ListDistributions DistributionSummary.WebACLId"
-            out.append(web_acl(acl, scope, tuple(dict.fromkeys(bound)), how))
+def waf_acls(aws: Any) -> Records:
+    """Both scopes, each web ACL and each association read on its own: a read that fails blinds only its part
+    (an ACL whose associations are partly unread is kept, with the associations that were read)."""
+    return each((("REGIONAL", None), ("CLOUDFRONT", CLOUDFRONT_REGION)), lambda sr: _scope_acls(aws, *sr))
+
+
+def _scope_acls(aws: Any, scope: str, region: str | None) -> Records:
+    out = Records()
+    summaries = _list_web_acls(aws, scope, region)
+    distributions: dict[str, list[str]] = {}
+    if summaries and scope == "CLOUDFRONT":
+        try:
+            distributions = _distributions_by_acl(aws)
+        except CouldNotObserve as exc:
+            out.blind.extend(exc.blind)
+    out.add(each(summaries, lambda summary: _scope_acl(aws, scope, region, summary, distributions)))
     return out
+
+
+def _scope_acl(aws: Any, scope: str, region: str | None, summary: dict[str, Any],
+               distributions: dict[str, list[str]]) -> Records:
+    acl = aws.read("wafv2", "GetWebACL", region=region, Name=summary["Name"], Id=summary["Id"], Scope=scope)["WebACL"]
+    if scope == "REGIONAL":
+        found = _regional_resources(aws, acl["ARN"])
+        bound, how = list(found), "wafv2:ListResourcesForWebACL ResourceArns"
+    else:
+        found = Records()
+        bound = distributions.get(acl["ARN"], []) + distributions.get(acl.get("Id", ""), [])
+        how = "cloudfront:ListDistributions DistributionSummary.WebACLId"
+    return Records([web_acl(acl, scope, tuple(dict.fromkeys(bound)), how)], found.blind)
 
 
 def web_acl(acl: dict[str, Any], scope: str, associated_with: tuple[str, ...], how: str = "") -> WafAcl:
@@ -82,15 +98,18 @@ def _list_web_acls(aws: Any, scope: str, region: str | None) -> list[dict[str, A
             return found
 
 
-def _regional_resources(aws: Any, acl_arn: str) -> list[str]:
-    out = []
-    for resource_type in REGIONAL_RESOURCE_TYPES:
+def _regional_resources(aws: Any, acl_arn: str) -> Records:
+    """What a regional ACL protects, one resource type at a time (a type the account or region cannot list is a
+    blind spot; the others still count)."""
+    def of_type(resource_type: str) -> list[str]:
+        out = []
         for arn in aws.read("wafv2", "ListResourcesForWebACL", WebACLArn=acl_arn,
                             ResourceType=resource_type).get("ResourceArns", []):
             out.append(arn)
             if ":loadbalancer/app/" in arn:  # arn:...:loadbalancer/app/<name>/<id>
                 out.append(arn.split(":loadbalancer/app/", 1)[1].split("/", 1)[0])
-    return out
+        return out
+    return each(REGIONAL_RESOURCE_TYPES, of_type)
 
 
 def _distributions_by_acl(aws: Any) -> dict[str, list[str]]:

@@ -20,6 +20,7 @@ from golive.providers.azure import frontdoor
 from golive.providers.azure.core import records
 from golive.providers.azure.tls import FRONT_DOOR_SKUS  # AFD profiles (classic CDN profiles share the type)
 from golive.providers.records_cdn import CdnCachePolicy, specificity
+from golive.verdict import CouldNotObserve, Records, each
 
 SOURCE = ("Microsoft.Cdn/profiles/afdEndpoints/routes properties.patternsToMatch, cacheConfiguration "
           "(queryStringCachingBehavior, compressionSettings); ruleSets/rules CacheExpiration, "
@@ -28,32 +29,47 @@ _DURATION = re.compile(r"^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})$")
 
 
 @records("cdn_cache_policies")
-def front_door_cache_policies(az: Any) -> list[CdnCachePolicy]:
-    out: list[CdnCachePolicy] = []
-    for profile in frontdoor.profiles(az):
-        if (profile.get("sku") or {}).get("name") not in FRONT_DOOR_SKUS:
-            continue
-        name = profile["name"]
+def front_door_cache_policies(az: Any) -> Records:
+    """Every AFD profile, and every endpoint of it, read on its own: one that cannot be read is a blind spot."""
+    afd = [p["name"] for p in frontdoor.profiles(az) if (p.get("sku") or {}).get("name") in FRONT_DOOR_SKUS]
+    return each(afd, lambda name: _profile_policies(az, name))
+
+
+def _profile_policies(az: Any, name: str) -> Records:
+    out = Records()
+    try:
         domains = {d["id"].lower(): (d.get("properties") or {}).get("hostName")
                    for d in frontdoor.custom_domains(az, name)}
-        for endpoint in frontdoor.endpoints(az, name):
-            found: list[CdnCachePolicy] = []
-            for route in frontdoor.routes(az, name, endpoint["name"]):
-                rule_sets = [ref["id"].rstrip("/").rsplit("/", 1)[-1]
-                             for ref in (route.get("properties") or {}).get("ruleSets") or [] if ref.get("id")]
-                rules = [rule for rs in rule_sets for rule in frontdoor.rules(az, name, rs)]
-                found += route_policies(name, endpoint, route, rules, domains)
-            out += sorted(found, key=lambda p: specificity(p.path_pattern))  # the order Front Door picks them
+    except CouldNotObserve as exc:  # routes still judged; a distribution named by a custom host is then unseen
+        out.blind.extend(exc.blind)
+        domains = {}
+    out.add(each(frontdoor.endpoints(az, name), lambda endpoint: _endpoint_policies(az, name, endpoint, domains)))
     return out
 
 
-def route_policies(profile: str, endpoint: dict[str, Any], route: dict[str, Any], rules: list[dict[str, Any]],
-                   domains: dict[str, str | None]) -> list[CdnCachePolicy]:
+def _endpoint_policies(az: Any, name: str, endpoint: dict[str, Any], domains: dict[str, str | None]) -> Records:
+    out = Records()
+    found: list[CdnCachePolicy] = []
+    for route in frontdoor.routes(az, name, endpoint["name"]):
+        rule_sets = [ref["id"].rstrip("/").rsplit("/", 1)[-1]
+                     for ref in (route.get("properties") or {}).get("ruleSets") or [] if ref.get("id")]
+        try:
+            rules: list[dict[str, Any]] | None = [rule for rs in rule_sets for rule in frontdoor.rules(az, name, rs)]
+        except CouldNotObserve as exc:  # the route stays in place with caching unknown
+            out.blind.extend(exc.blind)
+            rules = None
+        found += route_policies(name, endpoint, route, rules, domains)
+    out.extend(sorted(found, key=lambda p: specificity(p.path_pattern)))  # the order Front Door picks them
+    return out
+
+
+def route_policies(profile: str, endpoint: dict[str, Any], route: dict[str, Any],
+                   rules: list[dict[str, Any]] | None, domains: dict[str, str | None]) -> list[CdnCachePolicy]:
     """One AFD route (and the rules of its rule sets) as a CdnCachePolicy per pattern (pure); ``domains``:
-    custom domain id (lower case) -> hostName."""
+    custom domain id (lower case) -> hostName; ``rules`` None: its rule sets could not be read (caching unknown)."""
     props = route.get("properties") or {}
     cache = props.get("cacheConfiguration")
-    enabled = bool(cache)
+    enabled: bool | None = bool(cache) if rules is not None else None
     compression = (cache or {}).get("compressionSettings") or {}
     compress = compression.get("isCompressionEnabled") if cache else None
     declared = {"route": route["name"], "cacheConfiguration": "set" if cache else "(none: caching disabled)"}
@@ -61,7 +77,9 @@ def route_policies(profile: str, endpoint: dict[str, Any], route: dict[str, Any]
         declared["queryStringCachingBehavior"] = str(cache.get("queryStringCachingBehavior"))
         declared["compressionSettings.isCompressionEnabled"] = str(compress)
     default_ttl = None
-    for rule in sorted(rules, key=lambda r: (r.get("properties") or {}).get("order", 0)):
+    if rules is None:
+        declared["ruleSets"] = "(rules not readable)"
+    for rule in sorted(rules or [], key=lambda r: (r.get("properties") or {}).get("order", 0)):
         rprops = rule.get("properties") or {}
         for action in rprops.get("actions") or []:
             effect = _cache_effect(action)

@@ -17,6 +17,7 @@ from typing import Any
 
 from golive.providers.kubernetes import provides
 from golive.providers.records_waf import RateRule, WafAcl
+from golive.verdict import Records, each
 
 PREFIX = "nginx.ingress.kubernetes.io/"
 WINDOWS_S = {"limit-rpm": 60, "limit-rps": 1}
@@ -24,9 +25,11 @@ CONTROLLER_DEFAULT_STATUS = 503  # ingress-nginx limit-req-status-code default
 
 
 @provides
-def waf_acls(kube: Any) -> list[WafAcl]:
+def waf_acls(kube: Any) -> Records:
+    """Each namespace's ingresses read on their own: a namespace that cannot be read is a blind spot."""
     status = _controller_status(kube)
-    return [acl for ing in kube.ingresses() if (acl := ingress_acl(ing, status)) is not None]
+    return each(kube.namespaces, lambda ns: [acl for ing in kube.ingresses(ns)
+                                             if (acl := ingress_acl(ing, status)) is not None])
 
 
 def ingress_acl(ingress: Any, status: tuple[int, str] = (CONTROLLER_DEFAULT_STATUS, "")) -> WafAcl | None:
