@@ -34,7 +34,7 @@ LAB_KEY = pytest.StashKey[object]()
 LAB_ENV_KEY = pytest.StashKey[pytest.MonkeyPatch]()
 CACHE_DIR_KEY = pytest.StashKey[Path]()
 REDACTOR_KEY = pytest.StashKey[Redactor]()
-SIGTERM_KEY = pytest.StashKey[object]()
+SIGNALS_KEY = pytest.StashKey[dict]()
 TICKET = re.compile(r"^([A-Z][A-Z0-9]+-\d+|CHG\d+|https?://[^\s]+)$")
 
 CATEGORIES = [
@@ -188,17 +188,29 @@ def _start_run(config: pytest.Config, loaded: LoadedProfile) -> None:
     import signal
     import threading
     if threading.current_thread() is threading.main_thread():
-        def on_sigterm(signum: int, frame: object) -> None:
-            summary.interrupted_by = "SIGTERM"
-            raise KeyboardInterrupt("SIGTERM")
-        config.stash[SIGTERM_KEY] = signal.signal(signal.SIGTERM, on_sigterm)
+        def on_signal(signum: int, frame: object) -> None:
+            summary.interrupted_by = summary.interrupted_by or signal.Signals(signum).name
+            _interrupt_workers(config)
+            raise KeyboardInterrupt(summary.interrupted_by)
+        config.stash[SIGNALS_KEY] = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+
+def _interrupt_workers(config: pytest.Config) -> None:
+    """xdist: pass the interruption to every worker as Ctrl-C would, so each stops its test (and its load) at once
+    instead of running on until xdist's teardown kills it."""
+    import signal
+    dsession = config.pluginmanager.getplugin("dsession")
+    group = getattr(getattr(dsession, "nodemanager", None), "group", None)
+    for gateway in list(group or ()):
+        popen = getattr(getattr(gateway, "_io", None), "popen", None)
+        if popen is not None and popen.poll() is None:
+            popen.send_signal(signal.SIGINT)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    previous = config.stash.get(SIGTERM_KEY, None)
-    if previous is not None:
-        import signal
-        signal.signal(signal.SIGTERM, previous)
+    import signal
+    for sig, previous in config.stash.get(SIGNALS_KEY, {}).items():
+        signal.signal(sig, previous)
 
 
 def _lab_credentials(config: pytest.Config) -> None:
@@ -234,7 +246,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or summary.interrupted_by
     summary.state = "interrupted" if interrupted else "complete"
     if interrupted:
-        summary.interrupted_by = summary.interrupted_by or "SIGINT (Ctrl-C)"
+        summary.interrupted_by = summary.interrupted_by or "SIGINT"
     summary.finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     from _pytest.junitxml import xml_key
     xml = config.stash.get(xml_key, None)  # JUnit says the same

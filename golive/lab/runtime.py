@@ -7,7 +7,6 @@ Attached processes also get PDEATHSIG, so they die with the Python process even 
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import queue
@@ -24,16 +23,11 @@ from pathlib import Path
 
 import trustme
 
-_PR_SET_PDEATHSIG = 1
+from golive.processes import die_with_parent
 
 
 class LabError(Exception):
     """The lab could not start or stop something; the message says what and what to do."""
-
-
-def _die_with_parent() -> None:
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class _Spawner:
@@ -156,7 +150,7 @@ class LabRuntime:
                 return subprocess.Popen(
                     argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=cwd,
                     env={**os.environ, **(env or {})}, start_new_session=True,
-                    preexec_fn=None if self.detach else _die_with_parent)
+                    preexec_fn=None if self.detach else die_with_parent)
 
         popen = start() if self.detach else self._spawner.run(start)
         proc = Proc(name, popen, log)

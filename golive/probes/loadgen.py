@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from golive.processes import die_with_parent
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -45,7 +47,8 @@ class LoadRun:
                 "--run-time", str(caps.run_time_s), "--interval", str(interval_s)]
         self._stderr = tempfile.TemporaryFile(mode="w+")  # never a pipe: a full pipe would stall the child
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self._stderr, stdin=subprocess.DEVNULL,
-                                     cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, text=True)
+                                     cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, text=True,
+                                     preexec_fn=die_with_parent)  # never outlives a killed worker
         self.started = time.monotonic()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
