@@ -51,11 +51,13 @@ class UnknownToReference(ValueError):
 # --- AWS ------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class AwsOperation:
-    """What the audit knows of one AWS call: botocore's signing name, client name and operation."""
+    """One AWS call: botocore's signing name, client name and operation, and the model's endpointPrefix/serviceId."""
 
     signing_name: str
     sdk_service: str
     operation: str
+    endpoint_prefix: str = ""
+    service_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,18 +110,31 @@ class AwsReference:
 
 
 def _prefix_candidates(op: AwsOperation) -> list[str]:
-    """IAM prefix candidates, best first: signing name, then botocore's endpointPrefix and serviceId."""
-    candidates = [op.signing_name]
-    if op.sdk_service:
-        import botocore.session
-
-        try:
-            metadata = botocore.session.get_session().get_service_model(op.sdk_service).metadata
-        except Exception:  # noqa: BLE001 - an unknown client name only means fewer candidates
-            metadata = {}
-        candidates += [metadata.get("endpointPrefix", ""), metadata.get("serviceId", "").lower().replace(" ", "-"),
-                       op.sdk_service]
+    """IAM prefix candidates, best first: signing name, then botocore's endpointPrefix, serviceId and client name."""
+    candidates = [op.signing_name, op.endpoint_prefix, op.service_id.lower().replace(" ", "-"), op.sdk_service]
     return list(dict.fromkeys(c for c in candidates if c))
+
+
+def aws_operations(calls: Iterable[ApiCall]) -> list[AwsOperation]:
+    """The distinct AWS reads of ``calls``, with what botocore's service model says of each client."""
+    import botocore.session
+    from botocore.exceptions import UnknownServiceError
+
+    session = botocore.session.get_session()
+    metadata: dict[str, Mapping[str, str]] = {}
+    found = set()
+    for call in calls:
+        if call.cloud != "aws" or not call.is_read:
+            continue
+        if call.sdk_service and call.sdk_service not in metadata:
+            try:
+                metadata[call.sdk_service] = session.get_service_model(call.sdk_service).metadata
+            except UnknownServiceError:  # an unknown client name only means fewer prefix candidates
+                metadata[call.sdk_service] = {}
+        known = metadata.get(call.sdk_service, {})
+        found.add(AwsOperation(call.service, call.sdk_service, call.method, known.get("endpointPrefix", ""),
+                               known.get("serviceId", "")))
+    return sorted(found, key=lambda o: (o.signing_name, o.operation))
 
 
 # --- Azure ----------------------------------------------------------------------------------------------
@@ -192,10 +207,9 @@ def kubernetes_problems(rules: Iterable[Mapping[str, list[str]]], known: frozens
 def iam_policy(calls: Iterable[ApiCall], reference: AwsReference | None = None) -> dict:
     """The IAM policy of a reader role: exactly the actions granting the AWS reads that were recorded."""
     reference = reference or AwsReference.bundled()
-    operations = {AwsOperation(c.service, c.sdk_service, c.method) for c in calls if c.cloud == "aws" and c.is_read}
     actions: set[str] = set()
     unknown: list[str] = []
-    for op in sorted(operations, key=lambda o: (o.signing_name, o.operation)):
+    for op in aws_operations(calls):
         try:
             actions.update(reference.actions(op))
         except UnknownToReference as exc:

@@ -11,9 +11,9 @@ from golive.audit import aws_call, azure_action, azure_call, kubernetes_call
 from golive.least_privilege import (
     DOCUMENTS,
     SHIPPED,
-    AwsOperation,
     AwsReference,
     UnknownToReference,
+    aws_operations,
     azure_problems,
     azure_resource_types,
     azure_role,
@@ -56,7 +56,8 @@ def _shipped(cloud: str) -> dict:
     ("s3", "s3", "GetBucketVersioning", ("s3:GetBucketVersioning",)),
 ])
 def test_api_operations_map_to_the_iam_actions_the_reference_names(aws_reference, signing, sdk, operation, actions):
-    assert aws_reference.actions(AwsOperation(signing, sdk, operation)) == actions
+    [op] = aws_operations([aws_call(signing, operation, sdk)])
+    assert aws_reference.actions(op) == actions
 
 
 def test_the_alarm_and_bucket_reads_come_out_as_iam_knows_them(aws_reference):
