@@ -10,6 +10,7 @@ cloudfront (or Azure CDN), Age: > 0 (cached).
 import pytest
 
 from golive.probes import cdn, cdn_policy
+from golive.probes.http import caps as http_caps
 from golive.probes.http import client
 from golive.profile.base import NotApplicable
 
@@ -26,7 +27,7 @@ def test_static_assets_come_from_the_cdn_cache(section, profile, evidence, judge
                 obs = cdn.observe(http, asset.name, str(asset.url))
                 seen.append(obs)
                 judge.find(f"{asset.name} ({obs.url}): {p}" for p in cdn.problems(obs, section))
-    evidence.json("caps", {"requests per asset": cdn.REQUESTS_PER_ASSET, "timeout per request s": section.timeout_s})
+    evidence.json("caps", {"requests per asset": cdn.REQUESTS_PER_ASSET, **http_caps(section.timeout_s)})
     evidence.text("headers seen per request", "\n\n".join(
         f"{o.name} request {f.attempt}: {o.url} -> {f.status} ({f.elapsed_ms} ms)\n"
         + "\n".join(f"  {k}: {v}" for k, v in f.headers) for o in seen for f in o.fetches))

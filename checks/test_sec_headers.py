@@ -8,6 +8,7 @@ X-Frame-Options: DENY, Content-Security-Policy.
 """
 
 from golive.probes import headers
+from golive.probes.http import caps as http_caps
 from golive.probes.http import client
 from golive.profile.base import NotApplicable
 
@@ -28,7 +29,7 @@ def test_security_headers_on_page_error_and_redirect(section, profile, evidence,
                     if unseen:
                         judge.blind_to(f"{origin.name} error page", unseen)
                     judge.find(f"{response.label}: {p}" for p in headers.problems(response, section))
-    evidence.json("caps", {"requests per origin": headers.REQUESTS_PER_ORIGIN, "timeout per request s": section.timeout_s,
+    evidence.json("caps", {"requests per origin": headers.REQUESTS_PER_ORIGIN, **http_caps(section.timeout_s),
                            "redirects followed": 0})
     evidence.text("headers seen per response", "\n\n".join(
         f"{r.label} {r.elapsed_ms} ms\n" + "\n".join(f"  {k}: {v}" for k, v in r.headers) for r in seen))

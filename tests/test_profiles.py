@@ -164,3 +164,20 @@ def test_the_gate_refuses_a_duplicate_key_that_would_switch_a_check_off(tmp_path
                           "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 4 and "appears twice" in run.stderr + run.stdout, run.stdout[-2000:] + run.stderr
     assert "Traceback" not in run.stderr + run.stdout
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({"items__HEALTH__timeout_s": 1e9}, "items.HEALTH.timeout_s: expected input should be less than or equal to"),
+    ({"items__LATENCY-P95": {"p95_ms": 1_000_000_000, "endpoints": [{"name": "a", "url": "https://a/"}]}},
+     "items.LATENCY-P95.p95_ms: expected input should be less than or equal to 60000"),
+    ({"items__LOG-RETENTION": {"min_days": 1e9}}, "items.LOG-RETENTION.min_days: expected input should be less than "
+                                                  "or equal to 3650"),
+    ({"waivers": [{"item": "HEALTH", "reason": "forever", "ticket": "CHG-1", "expires": "9999-12-31"}]},
+     "a waiver lasts at most 366 days"),
+], ids=["timeout", "p95", "retention", "waiver-forever"])
+def test_impossible_numbers_and_dates_name_the_bound(tmp_path, changes, expected):
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(_with(**changes)), encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(str(path))
+    assert expected in str(caught.value), str(caught.value)

@@ -82,7 +82,7 @@ def test_expired_waiver_no_longer_applies_and_says_so(pytester, lab, lab_rt):
 def test_a_waiver_never_covers_could_not_observe(pytester, lab_rt):
     from golive.lab.runtime import free_port
     lab_rt.ca()
-    waivers = [{"item": "HEALTH", "reason": "known", "ticket": "CHG-1", "expires": "2999-01-01"}]
+    waivers = [{"item": "HEALTH", "reason": "known", "ticket": "CHG-1", "expires": str(dt.date.today() + dt.timedelta(days=90))}]
     profile = profile_dict({"HEALTH": {"endpoints": [{"name": "api", "url": f"https://127.0.0.1:{free_port()}/h"}]}},
                            trust={"ca_bundle": str(lab_rt.ca_file)}, waivers=waivers)
     result = run_gate(pytester, profile, "health")

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from golive.probes.http import describe_error
+from golive.probes.http import DeadlineExceeded, describe_error
 from golive.verdict import CouldNotObserve
 
 
@@ -33,7 +33,7 @@ def observe(client: httpx.Client, url: str, name: str | None = None) -> HealthOb
     started = time.perf_counter()
     try:
         response = client.get(url)
-    except httpx.ReadTimeout:
+    except (httpx.ReadTimeout, DeadlineExceeded):  # slow, or dripping: not an answer in time
         elapsed = (time.perf_counter() - started) * 1000
         return HealthObservation(url, 0, "", "", None, round(elapsed, 1), timed_out=True)
     except httpx.HTTPError as exc:

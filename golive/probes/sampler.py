@@ -28,6 +28,17 @@ from golive.verdict import BlindSpot, CouldNotObserve, Records
 
 LOWEST_US, HIGHEST_US, DIGITS = 1, 120_000_000, 3  # 1 µs .. 120 s, 3 significant digits
 MAX_SAMPLER_LAG_MS = 20.0
+MAX_BODY_BYTES = 1 << 20  # one answer's body; past it the request is an error ("body exceeded 1 MiB")
+
+
+class BodyTooLarge(Exception):
+    """An answer's body went past MAX_BODY_BYTES."""
+
+
+def _within_cap(size: int) -> int:
+    if size > MAX_BODY_BYTES:
+        raise BodyTooLarge(f"body exceeded {MAX_BODY_BYTES // (1 << 20)} MiB")
+    return size
 WARM_FOR_S = 0.3
 
 
@@ -199,16 +210,19 @@ class _Pool:
         status = int(lines[0].split(" ", 2)[1])
         headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
         keep = headers.get("connection", "").lower() != "close" and lines[0].startswith("HTTP/1.1")
+        read = 0
         if "chunked" in headers.get("transfer-encoding", "").lower():
             while True:
                 size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                read = _within_cap(read + size)
                 await reader.readexactly(size + 2)
                 if size == 0:
                     break
         elif "content-length" in headers:
-            await reader.readexactly(int(headers["content-length"]))
+            await reader.readexactly(_within_cap(int(headers["content-length"])))
         elif status not in (204, 304) and not 100 <= status < 200:
-            await reader.read()
+            while chunk := await reader.read(65536):
+                read = _within_cap(read + len(chunk))
             keep = False
         return status, keep
 
@@ -228,6 +242,8 @@ def _describe(exc: BaseException) -> str:
         return f"connection failed (name resolution: {exc})"
     if isinstance(exc, asyncio.IncompleteReadError):
         return "the server closed the connection before a complete answer"
+    if isinstance(exc, BodyTooLarge):
+        return str(exc)
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -240,7 +256,7 @@ async def _send(pool: _Pool, run: _Run, t0: float, t_start: float, deadline: flo
         run.record(t_start - t0, loop.time() - t_start, status)
     except TimeoutError:
         run.record(t_start - t0, loop.time() - t_start, None, "no answer within the timeout")
-    except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as exc:
+    except (OSError, asyncio.IncompleteReadError, ValueError, IndexError, BodyTooLarge) as exc:
         if isinstance(exc, OSError | CouldNotObserve):
             run.connect_failures += 1
         run.record(t_start - t0, loop.time() - t_start, None, _describe(exc))

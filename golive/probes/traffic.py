@@ -11,16 +11,15 @@ from pathlib import Path
 
 import httpx
 
-from golive.probes.http import ssl_context
+from golive.probes import http
 
 USER_AGENT = "golive/0.1 (go-live traffic)"
 
 
 def client(ca_bundle: Path | None, timeout_s: float, connections: int = 1) -> httpx.Client:
-    """A verifying httpx client with explicit timeouts and connection limits; redirects are not followed."""
-    return httpx.Client(verify=ssl_context(ca_bundle), timeout=httpx.Timeout(timeout_s),
-                        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
-                        headers={"User-Agent": USER_AGENT}, follow_redirects=False)
+    """A verifying httpx client with a whole-response deadline per request, a body cap and connection limits;
+    redirects are not followed."""
+    return http.client(ca_bundle, timeout_s, connections=connections, user_agent=USER_AGENT)
 
 
 def paced(rate_per_s: float, max_count: int, max_duration_s: float) -> Iterator[int]:

@@ -7,6 +7,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# Sane bounds a profile's numbers are checked against (a person would call anything beyond them a typo).
+DAY_S = 86_400
+YEAR_S = 365 * DAY_S
+TEN_YEARS_DAYS = 3650
+MAX_CAPACITY = 10_000  # tasks/replicas/instances of one scaler
+
 
 class Section(BaseModel):
     """A strict profile section: unknown keys are errors, values are immutable."""

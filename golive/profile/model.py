@@ -110,6 +110,9 @@ class Providers(Section):
     kubernetes: KubernetesProvider | None = None
 
 
+MAX_WAIVER_DAYS = 366  # a known non-compliance is accepted for a while, not for ever
+
+
 class Waiver(Section):
     item: str
     reason: str = Field(min_length=3)
@@ -120,6 +123,10 @@ class Waiver(Section):
     def _known_item(self) -> Waiver:
         if self.item not in BY_ID:
             raise ValueError(f"waiver names unknown checklist item {self.item!r}; known: {', '.join(sorted(BY_ID))}")
+        latest = dt.date.today() + dt.timedelta(days=MAX_WAIVER_DAYS)
+        if self.expires > latest:
+            raise ValueError(f"waiver for {self.item} expires {self.expires}; a waiver lasts at most {MAX_WAIVER_DAYS} "
+                             f"days (until {latest}): renew it under its ticket instead")
         return self
 
 

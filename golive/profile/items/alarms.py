@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from golive.profile.base import Section
+from golive.profile.base import DAY_S, Section
 
 MissingData = Literal["breaching", "notBreaching", "ignore", "missing"]
 
@@ -31,12 +31,12 @@ class ExpectedAlarm(Section):
     dimensions: dict[str, str] = Field(default_factory=dict, description="dimensions / label matchers that must be set")
     statistic: str | None = Field(default=None, description="Statistic / timeAggregation (Average, Sum, Total...)")
     comparison: Literal[">", ">=", "<", "<=", "=="]
-    threshold: float
-    of_maximum: float | None = Field(default=None, gt=0, description="the threshold is a percentage of this absolute "
+    threshold: float = Field(ge=-1e12, le=1e12, description="the alarm's threshold (units of its metric)")
+    of_maximum: float | None = Field(default=None, gt=0, le=1e15, description="the threshold is a percentage of this absolute "
                                                                      "maximum (DB connections > 80 % of "
                                                                      "max_connections when the metric is a count)")
-    period_s: int | None = Field(default=None, gt=0, description="aggregation period (Period / windowSize / PromQL range)")
-    window_s: int | None = Field(default=None, ge=0, description="time the condition holds before it fires (Period x "
+    period_s: int | None = Field(default=None, gt=0, le=DAY_S, description="aggregation period (Period / windowSize / PromQL range)")
+    window_s: int | None = Field(default=None, ge=0, le=DAY_S, description="time the condition holds before it fires (Period x "
                                                                  "EvaluationPeriods / windowSize / for:)")
     missing_data: list[MissingData] | None = Field(default=None, description="allowed TreatMissingData (AWS)")
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field, HttpUrl, model_validator
 
-from golive.profile.base import Section
+from golive.profile.base import DAY_S, MAX_CAPACITY, Section
 
 
 def _min_not_above_max(section: Any) -> Any:
@@ -29,11 +29,11 @@ class ScalingExpectation(Section):
     resource: str = Field(min_length=1, description="as the provider names it: ECS service/<cluster>/<service>, "
                                                     "HPA <namespace>/<name>, Azure autoscale setting name")
     platform: Platform
-    min_capacity: int = Field(ge=0)
-    max_capacity: int = Field(ge=1)
+    min_capacity: int = Field(ge=0, le=MAX_CAPACITY)
+    max_capacity: int = Field(ge=1, le=MAX_CAPACITY)
     target: float = Field(default=70.0, gt=0, le=100, description="average CPU % it tracks / scales out at")
     scale_in_threshold: float | None = Field(default=None, gt=0, le=100, description="Azure: scale in under this")
-    window_s: int | None = Field(default=None, gt=0, description="Azure: the scale-out rule's evaluation window "
+    window_s: int | None = Field(default=None, gt=0, le=DAY_S, description="Azure: the scale-out rule's evaluation window "
                                                                  "(PT5M = 300; scale-in's: behavior.scaleIn.timeWindow)")
     behavior: dict[str, Any] | None = Field(default=None, description="fields of the scaler's behavior that must "
                                              "match: HPA spec.behavior, Azure scaleOut/scaleIn rule details, ECS "
@@ -72,8 +72,8 @@ class LiveLoad(Section):
     user_classes: list[str] = Field(default_factory=lambda: ["ApiUser"], min_length=1)
     scaler: ScalerApi
     resource: str = Field(default="scaler", description="name used in messages")
-    min_capacity: int = Field(ge=0)
-    max_capacity: int = Field(ge=1)
+    min_capacity: int = Field(ge=0, le=MAX_CAPACITY)
+    max_capacity: int = Field(ge=1, le=MAX_CAPACITY)
     target_cpu: float = Field(default=70.0, gt=0, le=100)
     users: int = Field(default=10, ge=1, le=5000, description="cap on simulated users")
     spawn_rate: float = Field(default=5.0, gt=0, le=500, description="users started per second (the ramp)")

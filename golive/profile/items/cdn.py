@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, HttpUrl
 
-from golive.profile.base import NotApplicable, Section
+from golive.profile.base import YEAR_S, NotApplicable, Section
 
 
 class CdnAsset(Section):
@@ -23,7 +23,7 @@ class CdnConfigured(Section):
     static_paths: list[str] = Field(default_factory=lambda: ["/static/*"], min_length=1, max_length=32,
                                     description="runbook 000 lines 595-601: static assets are cached; the behavior "
                                                 "or route serving each of these paths must cache")
-    min_default_ttl_s: int = Field(default=86400, ge=0, description="declared default TTL at least this (where the "
+    min_default_ttl_s: int = Field(default=86400, ge=0, le=YEAR_S, description="declared default TTL at least this (where the "
                                    "platform declares one; CloudFront's managed CachingOptimized: 86400)")
     require_compression: bool = Field(default=False, description="the behavior/route must also compress")
 
@@ -40,7 +40,7 @@ class CdnSection(Section):
     hit_pattern: str = Field(default="(?i)hit", description="regex a cache-status value must match on the "
                                                             "second request")
     require_age: bool = Field(default=True, description="runbook 000 line 601: Age present on a cached answer")
-    min_max_age_s: int | None = Field(default=None, ge=0, description="cache policy: Cache-Control max-age "
+    min_max_age_s: int | None = Field(default=None, ge=0, le=YEAR_S, description="cache policy: Cache-Control max-age "
                                       "(or s-maxage) at least this many seconds; None: not checked")
     timeout_s: float = Field(default=5.0, gt=0, le=30)
     configured: CdnConfigured | None = Field(default=None, description="also read the declared cache policies "

@@ -29,9 +29,9 @@ class LatencyP95Section(Section):
     max_requests: int = Field(default=5000, ge=1, le=100_000, description="hard cap over all endpoints")
     max_in_flight: int = Field(default=64, ge=1, le=1000, description="connections per endpoint at most")
     timeout_s: float = Field(default=5.0, gt=0, le=60, description="a request not answered by then is an error")
-    p95_ms: float | None = Field(default=200.0, gt=0, description="p95 budget (runbook 001: < 200 ms)")
+    p95_ms: float | None = Field(default=200.0, gt=0, le=60_000, description="p95 budget (runbook 001: < 200 ms)")
     max_error_rate: float = Field(default=0.01, ge=0, le=1, description="runbooks 001/003: < 1 %")
-    slow_ms: float | None = Field(default=None, gt=0, description="runbook 003: a request over this is slow (1000)")
+    slow_ms: float | None = Field(default=None, gt=0, le=60_000, description="runbook 003: a request over this is slow (1000)")
     max_slow_fraction: float = Field(default=0.05, ge=0, le=1, description="runbook 003: at most 5 % slow")
     closed_loop_beside: bool = Field(default=False, description="also run a closed-loop sampler (sequential "
                                                                 "requests) and show its p95 beside, to show "

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from golive.profile.base import Section
+from golive.profile.base import TEN_YEARS_DAYS, Section
 
 
 class LogRetentionSection(Section):
-    min_days: int = Field(default=30, gt=0, description="retention at least (runbook 002: 30 days)")
+    min_days: int = Field(default=30, gt=0, le=TEN_YEARS_DAYS, description="retention at least (runbook 002: 30 days)")
     allow_never_expire: bool = Field(default=False, description="a log group without retention (never expires) "
                                                                 "passes; off by default: unbounded logs are a "
                                                                 "cost and data-protection decision, not a default")

@@ -35,13 +35,13 @@ class ZoneResource(Section):
         "ECS service, ElastiCache, Deployment, ...); needed when resources of different kinds share the name, "
         "matched case-insensitively"))
     min_zones: int | None = Field(default=None, ge=1, le=6, description="override of the section's min_zones")
-    min_replicas: int | None = Field(default=None, ge=1, description="override of the section's min_replicas")
+    min_replicas: int | None = Field(default=None, ge=1, le=1000, description="override of the section's min_replicas")
     because: str | None = Field(default=None, min_length=3, description="why an override is lower than the section's")
 
 
 class MultiAzSection(Section):
     min_zones: int = Field(default=3, ge=2, le=6, description="distinct zones every tier must span (runbooks: 3 AZs)")
-    min_replicas: int = Field(default=3, ge=1, description="members/replicas a workload must run at least")
+    min_replicas: int = Field(default=3, ge=1, le=1000, description="members/replicas a workload must run at least")
     resources: list[ZoneResource] = Field(min_length=1, description="what each tier must have; missing ones fail")
 
     @model_validator(mode="after")

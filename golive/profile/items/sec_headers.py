@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import Field, HttpUrl
 
-from golive.profile.base import NotApplicable, Section
+from golive.profile.base import YEAR_S, NotApplicable, Section
 
 
 class HeaderOrigin(Section):
@@ -26,7 +26,7 @@ class HeaderOrigin(Section):
 
 class SecHeadersSection(Section):
     origins: list[HeaderOrigin] = Field(min_length=1, max_length=32)
-    hsts_min_max_age_s: int = Field(default=31536000, ge=0, description="runbook 000 line 550: max-age=31536000")
+    hsts_min_max_age_s: int = Field(default=31536000, ge=0, le=2 * YEAR_S, description="runbook 000 line 550: max-age=31536000")
     hsts_include_subdomains: bool = Field(default=False, description="also require includeSubDomains")
     frame_ancestors_allowed: bool = Field(default=False, description="accept CSP frame-ancestors 'none' in place "
                                                                      "of X-Frame-Options: DENY")

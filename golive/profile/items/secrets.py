@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from golive.profile.base import Section
+from golive.profile.base import TEN_YEARS_DAYS, Section
 
 
 class KeyVaultExpectation(Section):
     name: str = Field(min_length=1)
     min_soft_delete_days: int = Field(default=7, ge=7, le=90, description="softDeleteRetentionInDays at least")
     secrets_expire: bool = Field(default=True, description="every enabled secret has an expiry date in the future")
-    max_secret_age_days: int | None = Field(default=None, gt=0, description="a secret's last update at most this old")
+    max_secret_age_days: int | None = Field(default=None, gt=0, le=TEN_YEARS_DAYS, description="a secret's last update at most this old")
 
 
 class SecretsSection(Section):

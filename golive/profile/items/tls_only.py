@@ -30,7 +30,7 @@ class TlsLive(Section):
     (validated against the profile's trust.ca_bundle as OpenSSL and curl do)."""
 
     endpoints: list[TlsEndpoint] = Field(min_length=1, max_length=64)
-    min_days_to_expiry: int = Field(default=30, ge=0, description="runbook 001: certificates > 30 days from expiry")
+    min_days_to_expiry: int = Field(default=30, ge=0, le=825, description="runbook 001: certificates > 30 days from expiry")
     timeout_s: float = Field(default=3.0, gt=0, le=30, description="per handshake (connect and handshake)")
     max_parallel_hosts: int = Field(default=10, ge=1, le=32, description="endpoints scanned at once; one "
                                                                           "connection per endpoint at a time")

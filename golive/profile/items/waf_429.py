@@ -19,7 +19,7 @@ MAX_DURATION_CEILING_S = 900.0
 
 class ExpectedRateRule(Section):
     name: str = Field(min_length=1, description="what the rule is for, in messages (general, api)")
-    limit: int = Field(gt=0, description="requests per window per client IP")
+    limit: int = Field(gt=0, le=2_000_000_000, description="requests per window per client IP")
     window_s: int = Field(default=300, gt=0, le=3600)
     scope_path: str | None = Field(default=None, pattern=r"^/", description="path prefix; None: every path")
 
