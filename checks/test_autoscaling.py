@@ -13,6 +13,7 @@ import pytest
 
 from golive.probes import loadgen, scaling
 from golive.probes.http import client
+from golive.profile.base import NotApplicable
 from golive.verdict import CouldNotObserve, require
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +58,8 @@ def test_capacity_rises_under_load_within_bounds(section, profile, providers, ev
     live = section.live
     if live is None:
         pytest.skip(f"AUTOSCALING live load not declared on {profile.name} (only the configuration half)")
+    if isinstance(live, NotApplicable):
+        pytest.skip(f"AUTOSCALING live load not applicable on {profile.name}: {live.not_applicable}")
     read, http = _reader(live, providers)
     try:
         first, body = read()  # could-not-observe before any load is sent

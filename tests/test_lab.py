@@ -46,7 +46,7 @@ def test_cli_up_status_down_leaves_nothing(tmp_path):
     assert pids and all(_alive(p) for p in pids)
     assert _golive(state, "status").returncode == 0
     again = _golive(state, "up", "--only", "nginx")
-    assert again.returncode == 2 and "already up" in again.stderr
+    assert again.returncode == 1 and "already up" in again.stderr
     assert _golive(state, "down").returncode == 0
     time.sleep(0.2)
     assert not any(_alive(p) for p in pids)

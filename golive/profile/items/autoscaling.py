@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field, HttpUrl, model_validator
 
-from golive.profile.base import DAY_S, MAX_CAPACITY, Section
+from golive.profile.base import DAY_S, MAX_CAPACITY, NotApplicable, Section
 
 
 def _min_not_above_max(section: Any) -> Any:
@@ -92,10 +92,11 @@ class LiveLoad(Section):
 class AutoscalingSection(Section):
     runbook: Literal["000", "001", "002", "003", "004"] = "002"
     policies: list[ScalingExpectation] = Field(default_factory=list, description="read through the providers")
-    live: LiveLoad | None = None
+    live: LiveLoad | NotApplicable | None = Field(default=None, description="the live load that proves scale-out, "
+                                                  "or {not_applicable: reason} (a configuration-only profile)")
 
     @model_validator(mode="after")
     def _something(self) -> AutoscalingSection:
-        if not self.policies and self.live is None:
+        if not self.policies and not isinstance(self.live, LiveLoad):
             raise ValueError("declare policies (configuration), live (load), or both")
         return self
