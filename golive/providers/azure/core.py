@@ -24,7 +24,7 @@ from typing import Any
 from golive.audit import AuditLog, azure_call
 from golive.cache import RunCache
 from golive.profile.model import AzureProvider as AzureConfig
-from golive.verdict import CouldNotObserve
+from golive.verdict import CouldNotObserve, collect
 
 #: the named clouds (profile ``providers.azure.cloud``) -> ARM endpoint and ``AzureAuthorityHosts`` attribute
 NAMED_CLOUDS = {
@@ -288,8 +288,13 @@ class AzureProvider:
             return _Area(module, self)
         contributors = _contributors(name)
         if contributors:
-            return lambda *args, **kwargs: [rec for fn in contributors for rec in fn(self, *args, **kwargs)]
+            # each contributor reads on its own: one that cannot read is a blind spot, the others still count
+            return lambda *args, **kwargs: collect(self, *(_with_args(fn, args, kwargs) for fn in contributors))
         raise AttributeError(f"AzureProvider has no area or record kind {name!r}")
+
+
+def _with_args(fn: Callable[..., Any], args: tuple, kwargs: dict) -> Callable[[Any], Any]:
+    return lambda provider: fn(provider, *args, **kwargs)
 
 
 class _Area:
