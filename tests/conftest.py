@@ -18,6 +18,8 @@ from golive.lab.component import Started, components
 # Self-tests never write into the checkout's reports/ (a user's last gate run stays as it was): every gate they
 # start, in-process or as a subprocess, writes its default reports under this run's temporary folder.
 os.environ.setdefault("GOLIVE_REPORTS_DIR", tempfile.mkdtemp(prefix="golive-selftest-reports-"))
+# No self-test may look for credentials off loopback: botocore's chain would ask the instance metadata service.
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 from golive.lab.components.azure import identity_environment
 from golive.lab.runtime import LabRuntime
 
