@@ -30,6 +30,7 @@ def test_every_tier_spans_three_zones(section, profile, providers, evidence, jud
     for spot in zones.blind_spots(placements):  # a field the API did not return: unknown, not false
         judge.blind_to(spot.what, spot.why)
     evidence.json("resource -> zones", zones.table(placements, section))
+    judge.record(zones.facts(placements, section))
     asked = [ref.runbook for ref in BY_ID["MULTI-AZ"].runbook]  # the runbooks that ask for three zones
     runbooks = [r for r in profile.runbooks if r in asked] or asked
     judge.find(zones.problems(placements, section, runbooks, all_read=not reads_blind))

@@ -29,6 +29,7 @@ def test_security_headers_on_page_error_and_redirect(section, profile, evidence,
                     if unseen:
                         judge.blind_to(f"{origin.name} error page", unseen)
                     judge.find(f"{response.label}: {p}" for p in headers.problems(response, section))
+                    judge.record(headers.facts(response, section))
     evidence.json("caps", {"requests per origin": headers.REQUESTS_PER_ORIGIN, **http_caps(section.timeout_s),
                            "redirects followed": 0})
     evidence.text("headers seen per response", "\n\n".join(

@@ -37,6 +37,7 @@ def test_waf_rate_rules_block_with_429(section, profile, providers, evidence, ju
                        "credentials and permissions, or that this provider reads WAF configuration")
     else:
         found, unseen = waf_rules.verdict(acls, expected, all_read=not acls.blind)
+        judge.record(waf_rules.facts(acls, expected, found))
         evidence.json("fields that break the profile", found)
         judge.find([f.message for f in found])
         judge.blind.extend(unseen)

@@ -53,6 +53,11 @@ def summary_markdown(summary: dict, waivers: list[dict], profile_sha256: str | N
         for item_id, test in findings:
             lines += ["", f"### {item_id} — {VERDICT_WORDS.get(test['outcome'], test['outcome'])} "
                           f"(`{test['nodeid'].rsplit('::', 1)[-1]}`)", "", "```", test["message"].rstrip(), "```"]
+    drift = summary.get("drift")
+    if drift:  # what changed since the previous complete run (golive/drift.py)
+        changes = drift.get("changes", [])
+        lines += ["", f"## Changed since {drift.get('since')}", ""]
+        lines += [f"- {_cell(c['line'])}" for c in changes] or ["No change in any verdict or judged value."]
     if waivers:
         lines += ["", "## Waivers", "", "| item | ticket | expires | reason |", "|---|---|---|---|"]
         lines += [f"| {w['item']} | {w['ticket']} | {w['expires']} | {w['reason']} |" for w in waivers]

@@ -168,6 +168,35 @@ def _audit_policy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    """What changed between two runs (issue 15): verdicts, fields, resources that appeared or disappeared."""
+    from golive import drift
+
+    reports = Path(args.reports)
+    old = Path(args.old) if args.old else drift.history(reports)
+    new = Path(args.new) if args.new else reports
+    if not args.old and not old.exists():
+        print(f"golive diff: no previous run kept in {old} (the gate keeps the last complete run there); run the "
+              f"gate twice, or name two summary.json files: golive diff OLD NEW", file=sys.stderr)
+        return USAGE
+    try:
+        before, after = drift.read(old), drift.read(new)
+    except drift.DriftError as exc:
+        print(f"golive diff: {exc}", file=sys.stderr)
+        return USAGE
+    if before.get("profile") != after.get("profile"):
+        print(f"golive diff: {old} is profile {before.get('profile')!r}, {new} is {after.get('profile')!r}; "
+              f"compare two runs of one profile", file=sys.stderr)
+        return USAGE
+    changes = drift.compare(before, after)
+    print(f"{'changed' if changes else 'no change'} since {drift.since(before)} "
+          f"(run {str(before.get('run_id', ''))[:12] or '?'} → {str(after.get('run_id', ''))[:12] or '?'}, "
+          f"profile {after.get('profile')})")
+    for change in changes:
+        print(f"  {change.line}")
+    return drift.EXIT_DRIFT if changes and args.fail_on_drift else 0
+
+
 def _check_profile(args: argparse.Namespace) -> int:
     from golive.profile import ProfileError, load_profile
 
@@ -203,6 +232,16 @@ def main(argv: list[str] | None = None) -> int:
     policy.add_argument("--audit", default=str(default_reports() / "audit.jsonl"),
                         help="the run's audit (default: REPORTS/audit.jsonl)")
     policy.set_defaults(func=_audit_policy)
+    diff = sub.add_parser("diff", help="what changed between two runs: verdicts, judged values, resources")
+    diff.add_argument("old", nargs="?", default=None,
+                      help="the earlier run: a summary.json or a reports folder (default: "
+                           "REPORTS/history/previous-summary.json, the previous complete run)")
+    diff.add_argument("new", nargs="?", default=None,
+                      help="the later run: a summary.json or a reports folder (default: REPORTS/summary.json)")
+    diff.add_argument("--reports", default=str(default_reports()), help=reports_help)
+    diff.add_argument("--fail-on-drift", action="store_true", default=False,
+                      help="exit 7 when anything changed (0 when nothing did)")
+    diff.set_defaults(func=_diff)
     check = sub.add_parser("check-profile", help="validate a profile and exit")
     check.add_argument("profile", help="a profile name in profiles/ or a path to a YAML file")
     check.set_defaults(func=_check_profile)

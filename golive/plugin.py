@@ -60,6 +60,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="let -m production also run the items marked load (autoscaling under load)")
     group.addoption("--no-lab", action="store_true", default=False,
                     help="do not start the embedded lab even if the profile asks for it")
+    group.addoption("--fail-on-drift", action="store_true", default=False,
+                    help="exit 7 when anything changed since the previous complete run (reports/history), even if "
+                         "every item passed (a breach or blind spot keeps its own status)")
 
 
 def is_gate_run(config: pytest.Config) -> bool:
@@ -113,6 +116,15 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.clean_alluredir = True
     if getattr(config.option, "xmlpath", None) is None:
         config.option.xmlpath = str(reports_dir(config) / "junit.xml")
+    if not _is_worker(config):  # before Allure cleans its folder and the run replaces summary.json
+        from golive import drift
+        drift.keep_previous(_summary_path(config), _previous_path(config))
+
+
+def _previous_path(config: pytest.Config) -> Path:
+    """The previous complete run's summary, kept beside the results (reports/history/previous-summary.json)."""
+    from golive import drift
+    return drift.history(Path(config.option.allure_report_dir).resolve().parent)
 
 
 def _check_mark_expression(config: pytest.Config) -> None:
@@ -262,7 +274,27 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     results = getattr(config.option, "allure_report_dir", None)
     if results:
         _write_allure_extras(Path(results), config)
+        _drift(session, summary)
     summary.write(_summary_path(config))
+
+
+EXIT_DRIFT = 7
+
+
+def _drift(session: pytest.Session, summary: RunSummary) -> None:
+    """What changed since the previous complete run of the same profile (summary.json ``drift``); with
+    --fail-on-drift a run that is otherwise clean exits 7 when anything changed."""
+    from golive import drift
+    try:
+        previous = drift.read(_previous_path(session.config))
+    except drift.DriftError:
+        return
+    if previous.get("profile") != summary.profile:
+        return
+    summary.drift = drift.section(previous, summary.as_dict())
+    if (summary.drift["changes"] and session.config.getoption("--fail-on-drift")
+            and session.exitstatus == pytest.ExitCode.OK):
+        session.exitstatus = EXIT_DRIFT
 
 
 def _judge_audit(session: pytest.Session, audit_file: Path) -> None:
@@ -395,6 +427,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
                 report.user_properties.append(("golive_blind", spots))
             if call.excinfo is not None and call.excinfo.value.args:  # the message itself, whole and redacted
                 report.user_properties.append(("golive_message", str(call.excinfo.value.args[0])))
+            judged = getattr(item, "funcargs", {}).get("judge")
+            if isinstance(judged, Judgement) and judged.facts and report.when == "call":  # drift: what was judged
+                from golive.drift import plain
+                report.user_properties.append(("golive_facts", [plain(f, _redactor(config).text)
+                                                                for f in judged.facts]))
 
 
 def _blind_spots(item: pytest.Item, call: pytest.CallInfo) -> list[str]:
@@ -420,7 +457,8 @@ class _Summariser:
         verdict = dict(report.user_properties).get("golive_outcome")
         if checklist is not None and verdict is not None:
             self.summary.record(checklist.id, report.nodeid, verdict, _message(report),
-                                dict(report.user_properties).get("golive_blind", []))
+                                dict(report.user_properties).get("golive_blind", []),
+                                dict(report.user_properties).get("golive_facts", []))
 
 
 @pytest.hookimpl(hookwrapper=True, trylast=True, specname="pytest_runtest_makereport")
@@ -491,6 +529,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     for failure in summary.audit_failures:
         terminalreporter.write_line(f"READ-ONLY AUDIT FAILED: golive sent a call that is not a read: {failure}",
                                     red=True)
+    if summary.drift is not None:
+        changes = summary.drift["changes"]
+        terminalreporter.section(f"changed since {summary.drift['since']}")
+        terminalreporter.write_line("no change" if not changes else "\n".join(c["line"] for c in changes))
 
 
 # --- fixtures ------------------------------------------------------------------------------------------
@@ -545,9 +587,11 @@ def evidence(redactor: Redactor) -> Evidence:
 
 
 @pytest.fixture
-def judge() -> Judgement:
-    """This test's findings and blind spots; ``judge.conclude(headline)`` gives its verdict."""
-    return Judgement()
+def judge(evidence: Evidence) -> Judgement:
+    """This test's findings, blind spots and the facts it judged; ``judge.conclude(headline)`` gives its verdict
+    (and attaches the facts, redacted, as "facts judged")."""
+    from dataclasses import asdict
+    return Judgement(lambda facts: evidence.json("facts judged", [asdict(f) for f in facts]))
 
 
 @pytest.fixture

@@ -38,13 +38,19 @@ class RunSummary:
     #: the items the profile declares (sections and not_applicable ones) and the items this run selected
     declared: list[str] = field(default_factory=list)
     selected: list[str] = field(default_factory=list)
+    #: the values each item judged (golive/drift.py; redacted dicts of verdict.Fact) and the drift since the
+    #: previous complete run (drift.section: since, previous_run_id, changes[{item, resource, field, change, old,
+    #: new, now, line}]), None when no previous run was kept
+    facts: dict[str, list[dict]] = field(default_factory=dict)
+    drift: dict | None = None
 
     def record(self, item_id: str, nodeid: str, outcome: Outcome | None, message: str,
-               blind: list[str] | tuple[str, ...] = ()) -> None:
+               blind: list[str] | tuple[str, ...] = (), facts: list[dict] | tuple[dict, ...] = ()) -> None:
         if outcome is not None:
             self.results.setdefault(item_id, []).append((nodeid, outcome, message))
             spots = self.blind.setdefault(item_id, [])
             spots += [b for b in blind if b not in spots]
+            self.facts.setdefault(item_id, []).extend(facts)
 
     def verdict(self, item_id: str) -> Outcome | None:
         outcomes = {o for _, o, _ in self.results.get(item_id, [])}
@@ -81,9 +87,11 @@ class RunSummary:
                 "api_calls": self.api_calls, "audit_failures": self.audit_failures,
                 "items": {item_id: {"title": BY_ID[item_id].title, "verdict": self.verdict(item_id),
                                     "blind_spots": self.blind_spots(item_id),
+                                    "facts": self.facts.get(item_id, []),
                                     "tests": [{"nodeid": n, "outcome": o, "message": m}
                                               for n, o, m in self.results[item_id]]}
-                          for item_id in sorted(self.results)}}
+                          for item_id in sorted(self.results)},
+                **({"drift": self.drift} if self.drift is not None else {})}
 
     def write(self, path: Path) -> None:
         """Replace ``path`` atomically: a reader sees the previous whole file or this one, never a half."""

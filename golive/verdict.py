@@ -13,7 +13,7 @@ runbook number and the value seen.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +46,20 @@ class BlindSpot:
 
     def __str__(self) -> str:
         return f"{self.what}: {self.why}"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One value a check judged, for "what changed since the last run" (issue 15, every item that records facts):
+    ``resource`` -> ``field`` -> ``observed``, against ``required``, and whether it held (``ok``; None when the
+    field was not judged alone). ``volatile`` values (ages, latencies, timestamps) are compared by ``ok`` only."""
+
+    resource: str
+    field: str
+    observed: Any
+    required: Any = None
+    ok: bool | None = None
+    volatile: bool = False
 
 
 class Records(list):
@@ -101,9 +115,19 @@ def require(problems: list[str], headline: str) -> None:
 class Judgement:
     """One test's findings and blind spots (the ``judge`` fixture); ``conclude()`` gives the verdict."""
 
-    def __init__(self) -> None:
+    def __init__(self, attach: Callable[[list[Fact]], None] | None = None) -> None:
         self.findings: list[str] = []
         self.blind: list[BlindSpot] = []
+        self.facts: list[Fact] = []
+        self._attach = attach  # where the facts go as evidence when the test concludes
+
+    def fact(self, resource: str, field: str, observed: Any, required: Any = None, ok: bool | None = None,
+             volatile: bool = False) -> None:
+        """Record one value judged (resource -> field -> observed vs required), for drift between runs."""
+        self.facts.append(Fact(resource, field, observed, required, ok, volatile))
+
+    def record(self, facts: Iterable[Fact]) -> None:
+        self.facts.extend(facts)
 
     def saw(self, records: Any) -> Any:
         """Records as read; the reads that failed on the way become this test's blind spots."""
@@ -130,6 +154,8 @@ class Judgement:
     def conclude(self, headline: str) -> None:
         """Non-compliant when anything was found (blind spots listed too); could not observe when only blind."""
         blind = list(dict.fromkeys(self.blind))
+        if self.facts and self._attach is not None:
+            self._attach(self.facts)
         if self.findings:
             raise AssertionError(non_compliant(self.findings, headline, blind))
         if blind:

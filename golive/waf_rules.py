@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from golive.profile.items.waf_429 import ExpectedRateRule, WafConfiguration
 from golive.providers.records_waf import RateRule, WafAcl
-from golive.verdict import BlindSpot
+from golive.verdict import BlindSpot, Fact
 
 RUNBOOK = "runbook 002"
 PLAIN_BLOCK_STATUS = 403  # what AWS and Azure answer for a Block without a custom response code
@@ -140,3 +140,27 @@ def verdict(acls: list[WafAcl], expected: WafConfiguration, all_read: bool = Tru
     return ([f for f in found if f not in unseen],
             [BlindSpot(what, f"not returned associated with it by the reads that succeeded (it may be behind a "
                              f"blind read); read: {unseen[0].seen or 'nothing'}")])
+
+
+def facts(acls: list[WafAcl], expected: WafConfiguration, found: list[Finding]) -> list[Fact]:
+    """WAF-429 drift: every ACL's mode and every rate rule's fields, against the profile (ok: no finding on it)."""
+    broken = {(f.acl, f.rule, f.field) for f in found}
+    out: list[Fact] = []
+    for acl in acls:
+        judged = expected.acl in (None, acl.name) and expected.protects in acl.associated_with
+        out.append(Fact(acl.name, "associated", judged, True, judged))
+        if not judged:
+            continue
+        out.append(Fact(acl.name, "mode", acl.mode, "Prevention", (acl.name, "", "mode") not in broken))
+        out.append(Fact(acl.name, "managed_groups", sorted(acl.managed_groups), expected.managed_groups,
+                        (acl.name, "", "managed_groups") not in broken))
+        for rule in acl.rules:
+            want = next((w for w in expected.rules if _path(w.scope_path) == _path(rule.scope_path)), None)
+            asked = {"limit": want and want.limit, "window_s": want and want.window_s,
+                     "aggregate": expected.aggregate, "action": "Block", "response_code": expected.response_code}
+            seen = {"limit": rule.limit, "window_s": rule.window_s, "aggregate": rule.aggregate,
+                    "action": rule.action, "response_code": rule.response_code or PLAIN_BLOCK_STATUS}
+            for name, value in seen.items():
+                ok = None if want is None else (acl.name, rule.name, name) not in broken
+                out.append(Fact(f"{acl.name} rule {rule.name}", name, value, asked[name], ok))
+    return out

@@ -17,7 +17,7 @@ from typing import Any
 
 from golive.profile.items.multi_az import MultiAzSection, ZoneResource
 from golive.providers.records import ZonePlacement
-from golive.verdict import BlindSpot
+from golive.verdict import BlindSpot, Fact
 
 
 def label(rec: ZonePlacement) -> str:
@@ -134,3 +134,19 @@ def table(placements: Iterable[ZonePlacement], section: MultiAzSection) -> list[
                      "members_required": section.replicas_for(listed) if rec.members is not None else None,
                      "listed_in_profile": listed is not None, "read": rec.source})
     return rows
+
+
+def facts(placements: Iterable[ZonePlacement], section: MultiAzSection) -> list[Fact]:
+    """MULTI-AZ drift: per resource its zone count (and names), redundancy flags and members, against the profile."""
+    placements = list(placements)
+    out: list[Fact] = []
+    for rec in placements:
+        listed = entry(rec, section, placements)
+        need, zones = section.zones_for(listed), tuple(dict.fromkeys(rec.zones))
+        out.append(Fact(label(rec), "zones", len(zones), need, None if rec.unknown else len(zones) >= need))
+        out.append(Fact(label(rec), "zone names", sorted(zones)))
+        out += [Fact(label(rec), flag, ok, True, ok) for flag, ok in sorted(rec.flags.items())]
+        if rec.members is not None:
+            replicas = section.replicas_for(listed)
+            out.append(Fact(label(rec), "members", rec.members, replicas, rec.members >= replicas))
+    return out

@@ -20,7 +20,7 @@ import httpx
 from werkzeug.http import parse_csp_header
 
 from golive.probes.http import describe_error
-from golive.verdict import CouldNotObserve
+from golive.verdict import CouldNotObserve, Fact
 
 Kind = Literal["200", "404", "redirect"]
 REQUESTS_PER_ORIGIN = 3
@@ -221,6 +221,33 @@ def _csp_problems(response: SeenResponse, policies: list[dict[str, str]], sectio
         return [f"CSP lets scripts use {' and '.join(unsafe)} ({said!r}); scripts must not allow unsafe-inline "
                 f"or unsafe-eval"]
     return []
+
+
+def facts(response: SeenResponse, section) -> list[Fact]:
+    """SEC-HEADERS drift: per origin and probe (never its URL or port) each header judged and whether it held."""
+    where = f"{response.origin} {_WHAT[response.kind]}"
+
+    def first(name: str) -> str | None:
+        return (response.values(name) or [None])[0]
+
+    if response.kind == "redirect":
+        to_https = bool(response.location) and urlsplit(response.location or "").scheme == "https"
+        out = [Fact(where, "status", response.status, "3xx", response.status in REDIRECTS),
+               Fact(where, "redirects to https", to_https, True, to_https)]
+        if not section.headers_on_redirect:
+            return out
+    else:
+        out = [Fact(where, "status", response.status),
+               Fact(where, "Strict-Transport-Security", first("Strict-Transport-Security"),
+                    f"max-age >= {section.hsts_min_max_age_s}", not _hsts_problems(response, section))]
+    policies = csp_policies(response)
+    return out + [
+        Fact(where, "X-Content-Type-Options", first("X-Content-Type-Options"), "nosniff",
+             not _nosniff_problems(response)),
+        Fact(where, "X-Frame-Options", first("X-Frame-Options"), "DENY",
+             not _frame_problems(response, policies, section)),
+        Fact(where, "Content-Security-Policy", " | ".join(response.values("Content-Security-Policy")) or None,
+             "present, no unsafe-inline/unsafe-eval in script-src", not _csp_problems(response, policies, section))]
 
 
 def error_page_unseen(response: SeenResponse) -> str | None:
