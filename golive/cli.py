@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -61,17 +60,6 @@ def _lab(args: argparse.Namespace) -> int:
     return 0
 
 
-def allure_cli() -> Path:
-    local = ROOT / "node_modules" / ".bin" / "allure"
-    if local.exists():
-        return local
-    found = shutil.which("allure")
-    if found:
-        return Path(found)
-    raise SystemExit("golive report: the Allure CLI is not installed; run `bash scripts/bootstrap.sh` "
-                     "(it installs allure-commandline from npm into node_modules/)")
-
-
 def _writable(out: Path) -> str | None:
     """Why ``out`` cannot hold the report, or None."""
     try:
@@ -85,13 +73,16 @@ def _writable(out: Path) -> str | None:
 
 
 def _allure_error(text: str) -> str:
-    """Allure's failure in one line (the Java exception's message), not its stack trace."""
+    """Allure's failure in one line (its error message), not its stack trace."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("at ")]
     named = [ln for ln in lines if "Exception" in ln or "Error" in ln or "error" in ln]
     return (named or lines or ["no output"])[0][:300]
 
 
 def _report(args: argparse.Namespace) -> int:
+    """The single-file report opening on golive's verdict (issue 15), built by Allure 3 with history kept."""
+    from golive import bundle, report
+
     reports = Path(args.reports)
     results = Path(args.results) if args.results else reports / "allure-results"
     if not results.is_dir() or not any(results.glob("*-result.json")):
@@ -103,20 +94,22 @@ def _report(args: argparse.Namespace) -> int:
     if problem:
         print(f"golive report: {problem}; choose another --output", file=sys.stderr)
         return USAGE
-    history = out / "history"
-    if history.is_dir():  # keep trends: the previous report's history goes into the new results
-        shutil.copytree(history, results / "history", dirs_exist_ok=True)
-    cmd = [str(allure_cli()), "generate", "--single-file", "--clean", "-o", str(out), str(results)]
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        summary = bundle.read_summary(reports)
+    except bundle.BundleError as exc:
+        print(f"golive report: {exc}", file=sys.stderr)
+        return USAGE
+    page = report.verdict_page(summary, *bundle.current(summary), bundle.mismatched_files(reports, summary))
+    try:
+        done = report.build(results, out, reports / report.HISTORY_FILE, page)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        print(f"golive report: the Allure CLI did not run ({exc})", file=sys.stderr)
+        print(f"golive report: Allure 3 did not run ({exc})", file=sys.stderr)
         return FAILED
-    if done.returncode != 0:
+    if done.returncode != 0 or not (out / "index.html").exists():
         print(f"golive report: allure generate failed: {_allure_error(done.stdout + done.stderr)}", file=sys.stderr)
         return FAILED
     print(f"report: {out / 'index.html'}")
-    _print_overall(reports)
+    print(f"overall: {page.overall}")
     return 0
 
 
@@ -242,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     diff.add_argument("--fail-on-drift", action="store_true", default=False,
                       help="exit 7 when anything changed (0 when nothing did)")
     diff.set_defaults(func=_diff)
+    from golive import watch_cli
+    watch_cli.add_parser(sub, default_reports())
     check = sub.add_parser("check-profile", help="validate a profile and exit")
     check.add_argument("profile", help="a profile name in profiles/ or a path to a YAML file")
     check.set_defaults(func=_check_profile)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_text
 import os
 import re
 import shutil
@@ -22,7 +23,7 @@ ARTIFACTS = ROOT / "reports" / "selftest-artifacts"
 
 def _visible_text(html: str) -> str:
     html = re.sub(r"<(script|style).*?</\1>", "", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return html_text.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 def _chromium(profile_dir: Path, *args: str) -> str:
@@ -31,28 +32,93 @@ def _chromium(profile_dir: Path, *args: str) -> str:
     return done.stdout
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is installed by scripts/bootstrap.sh")
-def test_html_report_shows_items_and_verdicts_in_a_browser(pytester, lab, lab_rt, tmp_path):
-    site = lab("nginx", "health-dependency-down")
-    profile = profile_dict({"HEALTH": {"endpoints": [{"name": "api", "url": f"{site.endpoints['https']}/health",
-                                                     "contract": "silenttalk-api"}]}},
-                           trust={"ca_bundle": str(lab_rt.ca_file)})
-    result = run_gate(pytester, profile, "health", args=("--change-ticket", "CHG-2001"))
-    assert result.verdict("HEALTH") == "non-compliant"
-    html_dir = tmp_path / "html"
-    built = subprocess.run([sys.executable, "-m", "golive.cli", "report", "--results", str(result.allure_dir),
-                            "--output", str(html_dir)], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert built.returncode == 0, built.stderr
-    index = html_dir / "index.html"
-    assert index.stat().st_size > 500_000  # one self-contained file
-    behaviors = _visible_text(_chromium(tmp_path / "chr", "--dump-dom", f"file://{index}#behaviors"))
-    assert "HEALTH: Health endpoints answer 200 with their JSON contract" in behaviors
-    categories = _visible_text(_chromium(tmp_path / "chr", "--dump-dom", f"file://{index}#categories"))
-    assert "Non-compliant" in categories
+def _profile(lab_rt, health_urls: list[str], origin) -> dict:
+    endpoints = [{"name": f"api{n}", "url": url, "contract": "silenttalk-api"} for n, url in enumerate(health_urls)]
+    lab_rt.ca()
+    return profile_dict({"HEALTH": {"endpoints": endpoints},
+                         "SEC-HEADERS": {"origins": [{"name": "origin", "url": f"{origin.endpoints['https']}/",
+                                                      "http_url": f"{origin.endpoints['http']}/"}]}},
+                        trust={"ca_bundle": str(lab_rt.ca_file)})
+
+
+def _report(result, tmp_path: Path, **summary_changes) -> tuple[str, Path]:
+    """`golive report` on a gate's results and summary (optionally changed); the report's DOM text as a browser
+    shows it on opening, and index.html."""
+    import json
+    reports = tmp_path / "reports"
+    shutil.copytree(result.allure_dir, reports / "allure-results")
+    (reports / "summary.json").write_text(json.dumps({**result.summary, **summary_changes}))
+    built = subprocess.run([sys.executable, "-m", "golive.cli", "report", "--reports", str(reports)],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stdout + built.stderr
+    index = reports / "html" / "index.html"
+    assert index.stat().st_size > 500_000 and not list((reports / "html").glob("*.js"))  # one offline file
+    assert (reports / "allure-history.jsonl").stat().st_size > 0  # history kept beside the reports
+    return _visible_text(_chromium(tmp_path / "chr", "--dump-dom", f"file://{index}")), index
+
+
+def _screenshot(tmp_path: Path, index: Path, state: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shot = ARTIFACTS / "report-categories.png"
-    _chromium(tmp_path / "chr", f"--screenshot={shot}", "--window-size=1280,900", f"file://{index}#categories")
+    shot = ARTIFACTS / f"report-{state}.png"
+    _chromium(tmp_path / "chr", f"--screenshot={shot}", "--window-size=1280,1100", f"file://{index}")
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is installed by scripts/bootstrap.sh")
+
+
+@needs_chromium
+def test_the_report_opens_on_ready_and_then_incomplete_when_the_run_was_interrupted(pytester, lab, lab_rt, tmp_path):
+    site = lab("nginx")
+    result = run_gate(pytester, _profile(lab_rt, [f"{site.endpoints['https']}/health"], site), "health",
+                      "sec_headers", args=("--change-ticket", "CHG-2001"))
+    assert result.verdict("HEALTH") == "passed" and result.verdict("SEC-HEADERS") == "passed", result.output
+    text, index = _report(result, tmp_path / "ready")
+    assert "READY — golive gate, profile selftest, change CHG-2001" in text, text[:2000]
+    assert "Verdict READY (2 of 2 items clear)" in text
+    assert "HEALTH: Health endpoints answer 200 with their JSON contract PASSED" in text
+    assert "HEALTH · PASSED · Health endpoints answer 200" in text  # the item's row in the tree, over its tests
+    _screenshot(tmp_path / "ready", index, "ready")
+    text, index = _report(result, tmp_path / "interrupted", state="interrupted", interrupted_by="SIGTERM")
+    assert "INCOMPLETE — golive gate, profile selftest" in text and "READY (2 of 2" not in text, text[:2000]
+    assert "Verdict NOT READY — INCOMPLETE: the run was interrupted (SIGTERM)" in text
+    _screenshot(tmp_path / "interrupted", index, "incomplete")
+
+
+@needs_chromium
+def test_the_report_says_not_ready_naming_each_failing_item_and_its_blind_spots(pytester, lab, lab_rt, tmp_path):
+    down, headers = lab("nginx", "health-dependency-down"), lab("nginx", "no-nosniff")
+    urls = [f"{down.endpoints['https']}/health", "https://127.0.0.1:1/health"]  # a breach beside a blind spot
+    result = run_gate(pytester, _profile(lab_rt, urls, headers), "health", "sec_headers")
+    assert result.verdict("HEALTH") == "non-compliant" and result.verdict("SEC-HEADERS") == "non-compliant"
+    text, index = _report(result, tmp_path, waivers=[{"item": "CDN", "ticket": "CHG-7", "expires": "2030-01-01",
+                                                      "reason": "new CDN"}])
+    assert "NOT READY — golive gate, profile selftest, change none" in text, text[:2000]
+    assert "Verdict NOT READY (0 of 2 items clear; blocking: HEALTH, SEC-HEADERS)" in text
+    from golive.report import as_run
+    run = as_run(result.summary)
+    for item in ("HEALTH", "SEC-HEADERS"):  # the terminal's words, from the same RunSummary
+        assert run.first_finding(item).startswith("NON-COMPLIANT") and run.first_finding(item) in text, item
+        assert f"{item} · NON-COMPLIANT ·" in text
+    assert "redis" in text and "no X-Content-Type-Options" in text
+    assert "not observed (1): " in text and "127.0.0.1:1" in text  # the blind spot beside the breach
+    _screenshot(tmp_path, index, "not-ready")
+    _screenshot(tmp_path, index, "blind-spots")
+
+
+def test_the_verdict_page_reads_waivers_and_an_optional_drift_section():
+    from golive.report import verdict_page
+    summary = {"state": "complete", "profile": "p", "declared_items": ["CDN", "TURN"], "change_ticket": "CHG-9",
+               "waivers": [{"item": "CDN", "ticket": "CHG-7", "expires": "2030-01-01", "reason": "new CDN"}],
+               "items": {"CDN": {"verdict": "waived", "blind_spots": [], "tests": [
+                   {"nodeid": "c::t", "outcome": "waived", "message": "WAIVED (CHG-7): no X-Cache"}]}},
+               "drift": {"since": "2026-12-01T02:00Z", "lines": ["WAF-429 acl rule api: limit 1000 -> 5000"]}}
+    page = verdict_page(summary)
+    assert page.state == "INCOMPLETE" and page.variables["TURN: " + page.groups["TURN"].split(" · ")[2]].startswith(
+        "NO VERDICT")
+    row = next(v for k, v in page.variables.items() if k.startswith("CDN:"))
+    assert row == "WAIVED (CHG-7): no X-Cache — waiver CHG-7 until 2030-01-01: new CDN"
+    assert page.variables["Changed since 2026-12-01T02:00Z (1)"] == "WAF-429 acl rule api: limit 1000 -> 5000"
 
 
 def test_bundle_holds_report_junit_and_a_summary_with_waivers(tmp_path):
