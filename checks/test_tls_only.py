@@ -49,6 +49,7 @@ def test_tls13_only_and_certificates(section, profile, evidence, judge):
     seen = _scan(live, profile, evidence, judge)
     for obs in seen:
         judge.find(f"{obs.target}: {p}" for p in tls.problems(obs, live.min_days_to_expiry))
+        judge.record(tls.facts(obs, live.min_days_to_expiry))
     evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
     offered = "; ".join(f"{o.name} {'+'.join(o.offered) or 'nothing'}" for o in seen)
     judge.conclude(f"TLS 1.3 only / certificates on profile {profile.name} (offered: {offered or 'nothing seen'})")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from gate import GateResult, profile_dict, run_gate
 from golive import cli, drift
@@ -67,10 +68,13 @@ def _gate(pytester, lab, lab_rt, account: str, site: str, *args: str) -> GateRes
     lab_rt.ca()
     nginx = lab("nginx", site).endpoints
     origin = {"name": "origin", "url": f"{nginx['https']}/", "http_url": f"{nginx['http']}/"}
+    https = urlsplit(nginx["https"])  # TLS-ONLY on the same site: a new certificate, the same verdicts
+    tls = {"live": {"endpoints": [{"name": "origin", "host": https.hostname, "port": https.port}]},
+           "configuration": {"not_applicable": "live-only drift self-test"}}
     profile = profile_dict({"WAF-429": WAF, "MULTI-AZ": {"min_zones": 3, "min_replicas": 3, "resources": LOCAL_AWS},
-                            "SEC-HEADERS": {"origins": [origin]}},
+                            "SEC-HEADERS": {"origins": [origin]}, "TLS-ONLY": tls},
                            providers=aws(lab("aws", account)), trust={"ca_bundle": str(lab_rt.ca_file)})
-    return run_gate(pytester, profile, "waf_429", "multi_az", "sec_headers", args=args)
+    return run_gate(pytester, profile, "waf_429", "multi_az", "sec_headers", "tls_only", args=args)
 
 
 def _kept(pytester) -> Path:
@@ -81,7 +85,7 @@ def test_an_unchanged_lab_shows_no_drift_and_a_changed_field_and_target_are_exac
         pytester, lab, lab_rt, capsys):
     first = _gate(pytester, lab, lab_rt, "compliant", "compliant")
     assert "drift" not in first.summary, "a first run has nothing to compare with"
-    facts = {i: len(first.summary["items"][i]["facts"]) for i in ("WAF-429", "MULTI-AZ", "SEC-HEADERS")}
+    facts = {i: len(first.summary["items"][i]["facts"]) for i in ("WAF-429", "MULTI-AZ", "SEC-HEADERS", "TLS-ONLY")}
     assert all(facts.values()), facts
     assert "facts judged" in first.attachments()
 
@@ -92,6 +96,7 @@ def test_an_unchanged_lab_shows_no_drift_and_a_changed_field_and_target_are_exac
     assert "no change since" in capsys.readouterr().out
 
     changed = _gate(pytester, lab, lab_rt, "waf-limit-10000", "weak-hsts")
+    assert changed.summary["items"]["TLS-ONLY"]["verdict"] == "passed", changed.output  # same verdicts: no drift
     lines = [c["line"] for c in changed.summary["drift"]["changes"]]
     assert cli.main(["diff", str(_kept(pytester)), str(changed.allure_dir), "--fail-on-drift"]) == 7
     printed = capsys.readouterr().out

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from golive.verdict import CouldNotObserve
+from golive.verdict import CouldNotObserve, Fact
 
 #: every version golive asks for, newest first (the order the handshakes are made in)
 PROTOCOLS: tuple[str, ...] = ("TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3", "SSLv2")
@@ -422,6 +422,20 @@ def problems(obs: TlsObservation, min_days_to_expiry: int) -> list[str]:
     elif offered:
         found.append("no certificate chain was received from an accepted handshake")
     return found
+
+
+def facts(obs: TlsObservation, min_days_to_expiry: int) -> list[Fact]:
+    """TLS-ONLY drift: per endpoint (by name, never its port) the protocols offered and the certificate's
+    verdicts; days to expiry is volatile (compared by whether it held)."""
+    offered = sorted(obs.offered)
+    out = [Fact(obs.name, "protocols offered", offered, sorted(ALLOWED), bool(offered) and set(offered) <= ALLOWED)]
+    cert = obs.certificate
+    if cert is not None:
+        out += [Fact(obs.name, "certificate days to expiry", round(cert.days_to_expiry, 1),
+                     f">= {min_days_to_expiry}", cert.days_to_expiry >= min_days_to_expiry, volatile=True),
+                Fact(obs.name, "certificate chain trusted", cert.chain_trusted, True, cert.chain_trusted),
+                Fact(obs.name, "certificate names the host", cert.hostname_matches, True, cert.hostname_matches)]
+    return out
 
 
 def verdict_line(obs: TlsObservation) -> str:
