@@ -22,6 +22,7 @@ from golive.profile.items.secrets import SecretsSection
 from golive.profile.items.tls_only import TlsOnlySection
 from golive.profile.items.turn import TurnSection
 from golive.profile.items.waf_429 import Waf429Section
+from golive.profile.watch import WatchSection
 from golive.registry import BY_ID
 
 
@@ -189,6 +190,8 @@ class Profile(Section):
     providers: Providers = Providers()
     waivers: list[Waiver] = Field(default_factory=list)
     items: Items
+    watch: WatchSection | None = Field(default=None, description="`golive watch`: the post-deploy watch "
+                                        "against the runbooks' rollback triggers")
 
     @model_validator(mode="before")
     @classmethod

@@ -6,6 +6,7 @@ proven against. Delays use the echo module's non-blocking ``echo_sleep``, so ngi
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 from golive.lab.component import Component
@@ -31,6 +32,18 @@ def _api(delay: str, fail: bool = False) -> str:
 
 
 _ERRORS = '  split_clients "${request_id}" $golive_fail { 5% 1; * 0; }'
+ERRORS_AFTER_S, MIDWAY_SHARE = 4, 30  # errors-midway: from 4 s after launch, 30 % of requests answer 500
+_FROM = "@golive-errors-from@"  # replaced at launch by the epoch second the errors start
+_MIDWAY = (f'  map $msec $golive_late {{ "{_FROM}" 1; default 0; }}\n'
+           f'  split_clients "${{request_id}}" $golive_pick {{ {MIDWAY_SHARE}% 1; * 0; }}\n'
+           '  map "$golive_late$golive_pick" $golive_fail { 11 1; default 0; }')
+
+
+def _from_second(epoch_s: int) -> str:
+    """A regex matching nginx's $msec ("1700000123.456") from this epoch second on (same number of digits)."""
+    d = str(epoch_s)
+    later = [f"{d[:i]}[{int(d[i]) + 1}-9]" + "\\d" * (len(d) - i - 1) for i in range(len(d)) if d[i] != "9"]
+    return "~^(" + "|".join([d, *later]) + ")\\."
 
 VARIANTS: dict[str, tuple[str, str, str]] = {  # name -> (what is wrong, extra http block, api location)
     "compliant": (f"every answer in about {HANDLER_S * 1000:g} ms, no errors", "", _api(str(HANDLER_S))),
@@ -39,6 +52,9 @@ VARIANTS: dict[str, tuple[str, str, str]] = {  # name -> (what is wrong, extra h
     "fraction-delayed": (f"the backend stalls for the first {STALL_MS} ms of every second: requests arriving "
                          f"then are answered when the stall ends (~30 % of responses delayed up to {STALL_MS} ms)",
                          _stall_map(), _api("$golive_delay")),
+    "errors-midway": (f"compliant for the first {ERRORS_AFTER_S} s after launch, then {MIDWAY_SHARE} % of requests "
+                      f"answer 500 (golive watch: ROLL BACK on error rate > 5 %)", _MIDWAY,
+                      _api(str(HANDLER_S), fail=True)),
 }
 
 
@@ -49,6 +65,7 @@ class Latency(Component):
 
     def launch(self, rt: LabRuntime, variant: str, ports: dict[str, int], instance: str) -> dict[str, str]:
         _, http_block, location = VARIANTS[variant]
+        http_block = http_block.replace(_FROM, _from_second(int(time.time()) + ERRORS_AFTER_S))
         where = rt.dir(instance)
         (where / "tmp").mkdir(exist_ok=True)
         cert_file, key_file = rt.server_cert(where, "localhost", "127.0.0.1", "api.lab.golive.test")

@@ -1,0 +1,261 @@
+"""`golive watch`: after a deploy, is the release holding up? The runbooks' rollback triggers, judged live.
+
+The window (runbook 003 line 141: "Monitor for 30 minutes before declaring deployment successful") is cut into
+intervals; in each, the open-loop sampler of LATENCY-P95 sends at a constant arrival rate to every endpoint
+and gives its p95, error rate and whether anything answered. A pure function compares each interval with the
+rollback triggers of runbooks 004 ("When to Rollback") and 001, and with the p95 of the last READY run
+(degradation > 50 %). The first interval that breaks a trigger ends the watch: ROLL BACK, naming it. A window
+with every interval judged and none broken is HOLDING. Nothing ever answering is COULD NOT OBSERVE.
+Traffic is capped by rate, requests and time, in code: at most ``max_requests`` over the whole watch, and the
+watch ends by ``window_s + intervals * (timeout_s + 1)`` s.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from golive.probes import sampler
+from golive.profile.watch import WatchSection, WatchTriggers
+from golive.verdict import BlindSpot, CouldNotObserve, Records
+
+HOLDING, ROLL_BACK, COULD_NOT_OBSERVE = "HOLDING", "ROLL BACK", "COULD NOT OBSERVE"
+_CONNECT = "every request failed to connect"  # the sampler's words for an endpoint that did not answer at all
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One endpoint over one interval of the watch.
+
+    sent / errors / error_rate / p95_ms: the sampler's figures (None when the interval could not be judged)
+    answered: requests that got an HTTP answer with status < 400 (0: the service was unavailable)
+    blind: why the interval could not be judged (the sampler was saturated), None when it was
+    """
+
+    interval: int
+    start_s: float
+    end_s: float
+    endpoint: str
+    url: str
+    sent: int
+    errors: int
+    error_rate: float | None
+    p95_ms: float | None
+    answered: int
+    statuses: dict[str, int] = field(default_factory=dict)
+    blind: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A rollback trigger an interval broke: its name as the runbook says it, the runbook line, what was seen."""
+
+    trigger: str
+    runbook: str
+    seen: str
+
+    def __str__(self) -> str:
+        return f"{self.trigger} ({self.seen}; runbook {self.runbook})"
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The p95 per endpoint of the last READY run (LATENCY-P95's evidence), or why there is none."""
+
+    p95_ms: dict[str, float]
+    source: str
+    missing: str | None = None
+
+    def of(self, endpoint: str, url: str) -> float | None:
+        return self.p95_ms.get(endpoint, self.p95_ms.get(url))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    verdict: str
+    hits: tuple[Hit, ...]
+    at: Figures | None
+    why: str
+
+
+def triggers_broken(seen: Figures, triggers: WatchTriggers, baseline_p95_ms: float | None) -> list[Hit]:
+    """Every rollback trigger this interval of this endpoint breaks; empty when it holds (pure)."""
+    if seen.blind is not None or seen.sent == 0:
+        return []
+    hits = []
+    if triggers.unavailable and seen.answered == 0:
+        hits.append(Hit("service unavailable", "004 line 419",
+                        f"none of {seen.sent} requests answered ({_statuses(seen)})"))
+    if triggers.max_error_rate is not None and seen.error_rate is not None and seen.error_rate > triggers.max_error_rate:
+        hits.append(Hit(f"error rate > {triggers.max_error_rate * 100:g} %", "004 line 416, 001 line 562",
+                        f"error rate {seen.error_rate * 100:.1f} % ({seen.errors} of {seen.sent}; {_statuses(seen)})"))
+    if triggers.p95_ms is not None and seen.p95_ms is not None and seen.p95_ms > triggers.p95_ms:
+        hits.append(Hit(f"API p95 > {triggers.p95_ms:g} ms", "001 line 609", f"p95 {seen.p95_ms:.1f} ms"))
+    if (triggers.max_degradation is not None and baseline_p95_ms and seen.p95_ms is not None
+            and seen.p95_ms > baseline_p95_ms * (1 + triggers.max_degradation)):
+        hits.append(Hit(f"performance degradation > {triggers.max_degradation * 100:g} %", "004 line 423",
+                        f"p95 {seen.p95_ms:.1f} ms is {(seen.p95_ms / baseline_p95_ms - 1) * 100:.0f} % over the "
+                        f"last READY run's {baseline_p95_ms:.1f} ms"))
+    return hits
+
+
+def _statuses(seen: Figures) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in seen.statuses.items()) or "no status"
+
+
+def conclude(series: list[Figures], hits: list[Hit], at: Figures | None, intervals: int) -> Outcome:
+    """HOLDING, ROLL BACK or COULD NOT OBSERVE for what the watch saw (pure)."""
+    if hits:
+        return Outcome(ROLL_BACK, tuple(hits), at, f"{', '.join(h.trigger for h in hits)} on {at.endpoint} in "
+                                                   f"interval {at.interval} ({at.start_s:.0f}-{at.end_s:.0f} s): "
+                                                   + "; ".join(f"{h.seen} (runbook {h.runbook})" for h in hits))
+    if not any(f.answered for f in series):
+        seen = next((f.blind for f in series if f.blind), "nothing was sampled")
+        return Outcome(COULD_NOT_OBSERVE, (), None, f"nothing answered during the watch ({seen})")
+    judged = {f.interval for f in series if f.blind is None}
+    blind = [f for f in series if f.blind is not None]
+    if blind or len(judged) < intervals:
+        first = blind[0] if blind else None
+        return Outcome(COULD_NOT_OBSERVE, (), None,
+                       f"{len(blind)} interval(s) could not be judged" + (f", first {first.endpoint} in interval "
+                                                                          f"{first.interval}: {first.blind}"
+                                                                          if first else ""))
+    return Outcome(HOLDING, (), None, f"no rollback trigger in {intervals} intervals over "
+                                      f"{series[-1].end_s:.0f} s on {len({f.endpoint for f in series})} endpoint(s)")
+
+
+def _figures(found: Records, endpoints: dict[str, str], index: int, start_s: float, end_s: float,
+             answered_before: set[str]) -> list[Figures]:
+    """The sampler's observations and blind spots as one Figures per endpoint. An endpoint that answered in an
+    earlier interval and now refuses every connection is unavailable; one that never answered is blind."""
+    out = []
+    seen = {o.endpoint: o for o in found}
+    blind = {b.what.split(" (", 1)[0]: b.why for b in found.blind}
+    for name, url in endpoints.items():
+        if name in seen:
+            o = seen[name]
+            ok = sum(n for k, n in o.statuses.items() if k.isdigit() and int(k) < 400)
+            out.append(Figures(index, start_s, end_s, name, url, o.sent, o.errors,
+                               None if math.isnan(o.error_rate) else o.error_rate,
+                               None if math.isnan(o.p95_ms) else o.p95_ms, ok, o.statuses))
+        elif blind.get(name, "").startswith(_CONNECT) and name in answered_before:
+            out.append(Figures(index, start_s, end_s, name, url, 1, 1, 1.0, None, 0, {"error": 1}))
+        else:
+            out.append(Figures(index, start_s, end_s, name, url, 0, 0, None, None, 0,
+                               blind=blind.get(name, "no figures from the sampler")))
+    return out
+
+
+def watch(section: WatchSection, endpoints: dict[str, str], baseline: Baseline, ca_bundle: Path | None = None,
+          on_interval: Callable[[list[Figures], list[Hit]], None] = lambda f, h: None) -> tuple[list[Figures], Outcome]:
+    """Sample the window interval by interval; stop at the first interval that breaks a trigger."""
+    step = section.window_s / section.intervals
+    per_interval = section.max_requests // section.intervals
+    if per_interval < len(endpoints):
+        raise ValueError(f"max_requests {section.max_requests} leaves fewer than one request per endpoint and "
+                         f"interval ({section.intervals} intervals, {len(endpoints)} endpoints); raise max_requests")
+    # the request cap spreads over the interval: a lower rate, never a burst and then silence
+    rate = min(section.rate_per_s, per_interval / len(endpoints) / step)
+    caps = sampler.Caps(rate, step, per_interval, section.max_in_flight, section.timeout_s)
+    series: list[Figures] = []
+    answered: set[str] = set()
+    started = time.monotonic()
+    for index in range(1, section.intervals + 1):
+        if time.monotonic() - started > section.window_s + section.intervals * (section.timeout_s + 1):
+            break  # the time cap of the whole watch
+        t = time.monotonic() - started
+        try:
+            found = sampler.sample(endpoints, caps, ca_bundle)
+        except CouldNotObserve as exc:
+            found = Records()
+            found.blind += [BlindSpot(name, str(exc)) for name in endpoints]
+        now = _figures(found, endpoints, index, round(t, 2), round(time.monotonic() - started, 2), answered)
+        series += now
+        answered |= {f.endpoint for f in now if f.answered}
+        hits = [(f, h) for f in now for h in triggers_broken(f, section.triggers, baseline.of(f.endpoint, f.url))]
+        on_interval(now, [h for _, h in hits])
+        if hits:
+            at = hits[0][0]
+            return series, conclude(series, [h for f, h in hits if f is at], at, section.intervals)
+    return series, conclude(series, [], None, section.intervals)
+
+
+def parse_window(text: str) -> float:
+    """``90``, ``90s``, ``30m``, ``2h`` as seconds; ValueError with what to write otherwise."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    body, unit = (text[:-1], units[text[-1]]) if text and text[-1] in units else (text, 1)
+    try:
+        value = float(body) * unit
+    except ValueError:
+        raise ValueError(f"--window {text!r} is not a duration; write 90s, 30m or 2h") from None
+    if not value > 0 or math.isinf(value):
+        raise ValueError(f"--window {text!r} must be a positive duration")
+    return value
+
+
+def read_baseline(reports: Path, profile: str) -> Baseline:
+    """The last READY run's LATENCY-P95 p95 per endpoint: reports/summary.json says READY for this profile, and its
+    Allure results (same run id) hold the check's evidence "latency observed". Missing: why, and no baseline."""
+    from golive.summary import readiness
+
+    def missing(why: str) -> Baseline:
+        return Baseline({}, str(reports), f"no baseline: {why}; only the absolute triggers are judged")
+
+    try:
+        summary = json.loads((reports / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return missing(f"{reports / 'summary.json'} not readable ({getattr(exc, 'strerror', None) or exc})")
+    if not isinstance(summary, dict) or summary.get("profile") != profile:
+        return missing(f"the last run in {reports} is not of profile {profile}")
+    state, why = readiness(summary)
+    if state != "READY":
+        return missing(f"the last run in {reports} is {state} ({'; '.join(why)[:200]})")
+    facts = _p95_facts(summary)
+    if facts:
+        return Baseline(facts, f"{reports / 'summary.json'} (run {str(summary.get('run_id'))[:12]}, "
+                               f"{summary.get('finished')})")
+    results = reports / "allure-results"
+    env = _properties(results / "environment.properties")
+    if env.get("run.id") != summary.get("run_id"):
+        return missing(f"{results} is not from the READY run {str(summary.get('run_id'))[:12]}")
+    for result in sorted(results.glob("*-result.json")):
+        try:
+            data = json.loads(result.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        labels = {(lb.get("name"), lb.get("value")) for lb in data.get("labels", [])}
+        if ("checklist_item", "LATENCY-P95") not in labels or data.get("status") != "passed":
+            continue
+        for att in data.get("attachments", []):
+            if att.get("name", "").startswith("latency observed"):
+                try:
+                    seen = json.loads((results / att["source"]).read_text(encoding="utf-8"))
+                except (OSError, ValueError, KeyError):
+                    continue
+                p95 = {k: float(s["p95_ms"]) for s in seen if isinstance(s, dict) and s.get("p95_ms")
+                       for k in (s.get("endpoint"), s.get("url")) if k}
+                if p95:
+                    return Baseline(p95, f"{result} (run {summary['run_id'][:12]}, {summary.get('finished')})")
+    return missing(f"the READY run in {reports} has no passed LATENCY-P95 evidence with a p95")
+
+
+def _p95_facts(summary: dict) -> dict[str, float]:
+    """LATENCY-P95's p95 per endpoint from summary.json's judged values (``facts``), where a run records them."""
+    out = {}
+    for fact in (summary.get("items", {}).get("LATENCY-P95") or {}).get("facts") or []:
+        if isinstance(fact, dict) and str(fact.get("field", "")).startswith("p95") \
+                and isinstance(fact.get("observed"), int | float):
+            out[str(fact.get("resource", "")).split(" (", 1)[0]] = float(fact["observed"])
+    return out
+
+
+def _properties(path: Path) -> dict[str, str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    return {k.strip(): v.strip() for k, _, v in (ln.partition("=") for ln in lines if "=" in ln)}
