@@ -125,3 +125,15 @@ def test_fail_on_drift_exits_7_when_only_a_value_changed(pytester, lab, lab_rt):
     assert [(c["item"], c["resource"], c["field"]) for c in changes] == [
         ("MULTI-AZ", fact["resource"], fact["field"])], changes
     assert result.ret == (7 if first.ret == 0 else first.ret), result.output
+
+
+def test_the_bundle_summary_has_a_changed_since_section_when_drift_is_known():
+    from golive.bundle import summary_markdown
+    old = _summary({"WAF-429": {"verdict": "passed", "tests": [], "facts": [_fact("acl rule api", "limit", 1000)]}})
+    new = {**_summary({"WAF-429": {"verdict": "passed", "tests": [],
+                                   "facts": [_fact("acl rule api", "limit", 1200)]}}), "state": "complete"}
+    text = summary_markdown({**new, "drift": drift.section(old, new)}, [])
+    assert "## Changed since 2026-12-01T02:30:00+00:00\n\n- WAF-429 acl rule api: limit 1000 → 1200" in text
+    quiet = summary_markdown({**new, "drift": drift.section(old, old)}, [])
+    assert "No change in any verdict or judged value." in quiet
+    assert "Changed since" not in summary_markdown(new, [])
