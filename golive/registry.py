@@ -111,6 +111,18 @@ ITEMS: tuple[Item, ...] = (
     Item("LOG-RETENTION", "Logs kept at least 30 days", "normal", "checks/test_log_retention.py",
          "Set the log group / workspace retention to at least 30 days.",
          (_ref("002", 314, "CloudWatch Logs with 30-day retention"),)),
+    Item("WEBSOCKET", "WebSocket upgrade over TLS 1.3, ping/pong or message, clean close", "critical",
+         "checks/test_websocket.py",
+         "Proxy the upgrade at every hop (nginx: proxy_http_version 1.1, proxy_set_header Upgrade $http_upgrade and "
+         "Connection \"upgrade\"; ALB/Front Door allow WebSocket), answer pings, and allow TLS 1.3 only.",
+         (_ref("000", 591, "wscat -c wss://api.silenttalk.com"), _ref("000", 592, "Should connect successfully"),
+          _ref("003", 21, "Websocket Signaling Service"), _ref("003", 45, "Video Call Signaling Service"))),
+    Item("SMOKE", "Smoke requests answer their status and fields in time (register 201, login then list)", "blocker",
+         "checks/test_smoke.py",
+         "Fix the failing endpoint (status, missing field, slow handler) or the smoke user's credentials before "
+         "go-live; rerun the chain.",
+         (_ref("000", 585, "Expected: 201 Created"), _ref("004", 334, "/v1/auth/login"),
+          _ref("004", 339, "Authorization: Bearer $TEST_TOKEN"), _ref("003", 128, "Run Production Smoke Tests"))),
 )
 
 BY_ID: dict[str, Item] = {item.id: item for item in ITEMS}

@@ -53,6 +53,8 @@ CASES: dict[str, Cloud | Live] = {
     "HEALTH": Live(("nginx", "health-wrong-status"), "HTTP"),
     "SEC-HEADERS": Live(("nginx", "no-hsts"), "Strict-Transport-Security"),
     "LATENCY-P95": Live(("latency", "slow"), "p95"),
+    "WEBSOCKET": Live(("websocket", "no-pong"), "no pong"),
+    "SMOKE": Live(("smoke", "wrong-status"), "expected 201"),
 }
 
 
@@ -87,6 +89,14 @@ def _live_profile(lab, lab_rt, item_id: str, case: Live) -> dict[str, Any]:
         "LATENCY-P95": {"endpoints": [{"name": "down", "url": f"{closed}/api"},
                                       {"name": "broken", "url": site.endpoints.get("api")}],
                         "rate_per_s": 20, "duration_s": 1.0, "max_requests": 200, "timeout_s": 2.0},
+        "WEBSOCKET": {"timeout_s": 1.0, "connections": 1, "endpoints": [
+            {"name": "down", "url": f"wss://127.0.0.1:{free_port()}/ws"},
+            {"name": "broken", "url": site.endpoints.get("wss", "wss://127.0.0.1:1/ws")}]},
+        "SMOKE": {"chains": [
+            {"name": "down", "steps": [{"name": "list", "url": f"{closed}/v1/users"}]},
+            {"name": "broken", "steps": [
+                {"name": "register", "method": "POST", "url": f"{site.endpoints.get('https')}/api/auth/register",
+                 "status": 201, "writes": True, "reason": "the lab app keeps nothing"}]}]},
     }
     return profile_dict({item_id: sections[item_id]}, runbooks=["000", "001", "003"],
                         trust={"ca_bundle": str(lab_rt.ca_file)})

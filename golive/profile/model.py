@@ -19,9 +19,11 @@ from golive.profile.items.log_retention import LogRetentionSection
 from golive.profile.items.multi_az import MultiAzSection
 from golive.profile.items.sec_headers import SecHeadersSection
 from golive.profile.items.secrets import SecretsSection
+from golive.profile.items.smoke import SmokeSection
 from golive.profile.items.tls_only import TlsOnlySection
 from golive.profile.items.turn import TurnSection
 from golive.profile.items.waf_429 import Waf429Section
+from golive.profile.items.websocket import WebsocketSection
 from golive.profile.watch import WatchSection
 from golive.registry import BY_ID
 
@@ -152,6 +154,7 @@ _ALIASES: dict[type[Section], str] = {
     Waf429Section: "WAF-429", MultiAzSection: "MULTI-AZ", BackupsSection: "BACKUPS", AlarmsSection: "ALARMS",
     SecretsSection: "SECRETS", LogRetentionSection: "LOG-RETENTION", TurnSection: "TURN",
     LatencyP95Section: "LATENCY-P95", AutoscalingSection: "AUTOSCALING",
+    WebsocketSection: "WEBSOCKET", SmokeSection: "SMOKE",
 }
 
 
@@ -171,6 +174,8 @@ class Items(Section):
     turn: _or_not_applicable(TurnSection) | None = _section(TurnSection)
     latency_p95: _or_not_applicable(LatencyP95Section) | None = _section(LatencyP95Section)
     autoscaling: _or_not_applicable(AutoscalingSection) | None = _section(AutoscalingSection)
+    websocket: _or_not_applicable(WebsocketSection) | None = _section(WebsocketSection)
+    smoke: _or_not_applicable(SmokeSection) | None = _section(SmokeSection)
 
     def get(self, item_id: str) -> Section | None:
         return getattr(self, item_id.lower().replace("-", "_"))

@@ -1,0 +1,128 @@
+"""Lab smoke app: a small real HTTPS API (lab CA) with the runbooks' smoke endpoints, and broken variants.
+
+SMOKE's target (runbook 000 line 585: POST /api/auth/register answers 201; runbook 004 lines 334-339: POST
+/v1/auth/login, then GET /v1/users?limit=5 with ``Authorization: Bearer <token>``). The smoke user's password is
+written to ``<lab dir>/<instance>/password`` (a lab secret; the profile references it, never holds it).
+
+Run as ``python -m golive.lab.components.smoke --port P --variant V --password-file F --cert C --key K``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import ssl
+import sys
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from golive.lab.component import Component
+from golive.lab.runtime import LabRuntime, tcp_ready
+
+USER = "smoke@lab.golive.test"
+SLOW_S = 3.0
+
+VARIANTS = {
+    "compliant": "register answers 201, login a token, the user list 200 with items, all at once",
+    "wrong-status": "register answers 200 instead of 201",
+    "missing-field": "the user list answers 200 without its items field",
+    "slow": f"the user list answers after {SLOW_S:g} s",
+}
+
+
+class Smoke(Component):
+    name = "smoke"
+    variants = VARIANTS
+    lab_ports = {"https": 18465}
+
+    def launch(self, rt: LabRuntime, variant: str, ports: dict[str, int], instance: str) -> dict[str, str]:
+        where = rt.dir(instance)
+        cert_file, key_file = rt.server_cert(where, "localhost", "127.0.0.1", "api.lab.golive.test")
+        password = where / "password"
+        password.write_text(secrets.token_urlsafe(12), encoding="utf-8")
+        password.chmod(0o600)
+        rt.spawn(instance, [sys.executable, "-m", "golive.lab.components.smoke", "--port", str(ports["https"]),
+                            "--variant", variant, "--password-file", str(password), "--cert", str(cert_file),
+                            "--key", str(key_file)], tcp_ready(ports["https"]))
+        return {"https": f"https://127.0.0.1:{ports['https']}", "password_file": str(password), "user": USER}
+
+
+COMPONENT = Smoke()
+
+
+# --- the app ------------------------------------------------------------------------------------------
+def _handler(variant: str, password: str) -> type[BaseHTTPRequestHandler]:
+    tokens: set[str] = set()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's signature)
+            sys.stderr.write(f"{self.command} {self.path.split('?')[0]} {args[1] if len(args) > 1 else ''}\n")
+
+        def _answer(self, status: int, body: object) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _json(self) -> dict:
+            length = min(int(self.headers.get("Content-Length") or 0), 65536)
+            try:
+                body = json.loads(self.rfile.read(length) or b"{}")
+            except ValueError:
+                return {}
+            return body if isinstance(body, dict) else {}
+
+        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            path, body = self.path.split("?")[0], self._json()
+            if path == "/api/auth/register":
+                status = 200 if variant == "wrong-status" else 201
+                self._answer(status, {"id": "u-new", "email": body.get("email")})
+            elif path == "/v1/auth/login":
+                if body.get("email") == USER and body.get("password") == password:
+                    token = secrets.token_urlsafe(24)
+                    tokens.add(token)
+                    self._answer(200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600})
+                else:
+                    self._answer(401, {"error": "invalid credentials"})
+            else:
+                self._answer(404, {"error": "not found"})
+
+        def do_GET(self) -> None:  # noqa: N802
+            path = self.path.split("?")[0]
+            if path != "/v1/users":
+                self._answer(404, {"error": "not found"})
+                return
+            auth = self.headers.get("Authorization", "")
+            if not auth.startswith("Bearer ") or auth[7:] not in tokens:
+                self._answer(401, {"error": "authentication required"})
+                return
+            if variant == "slow":
+                time.sleep(SLOW_S)
+            users = [{"id": "u-1", "email": USER}]
+            self._answer(200, {"total": 1} if variant == "missing-field" else {"items": users, "total": 1})
+
+    return Handler
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="golive lab smoke app")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--variant", choices=tuple(VARIANTS), default="compliant")
+    parser.add_argument("--password-file", type=Path, required=True)
+    parser.add_argument("--cert", required=True)
+    parser.add_argument("--key", required=True)
+    args = parser.parse_args()
+    server = ThreadingHTTPServer(("127.0.0.1", args.port),
+                                 _handler(args.variant, args.password_file.read_text(encoding="utf-8").strip()))
+    server.daemon_threads = True
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_3
+    context.load_cert_chain(args.cert, args.key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    server.serve_forever()

@@ -1,0 +1,158 @@
+"""WEBSOCKET probe: open a wss:// connection, exchange a ping/pong or a declared message, close; and try TLS 1.2.
+
+Each connection is its own TCP connection (its local port is recorded), bounded by one deadline for upgrade,
+exchange and close. The client is the ``websockets`` library over ``ssl_context(trust.ca_bundle)``, the one trust
+setting of every probe. Connecting that fails (refused, unresolvable, untrusted certificate) is could-not-observe;
+a server that accepts the connection and then refuses the upgrade, never pongs or does not close is observed
+doing so (a breach, not blindness).
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from websockets.exceptions import InvalidHandshake, InvalidStatus, WebSocketException
+from websockets.sync.client import connect
+
+from golive.probes.http import ssl_context
+from golive.profile.items.websocket import MAX_CONNECTIONS
+from golive.verdict import CouldNotObserve
+
+MAX_ANSWER_CHARS = 4096  # of a declared message's answer kept for the comparison and evidence
+
+
+@dataclass(frozen=True)
+class WsConnection:
+    """One connection's life: the upgrade, the exchange, the close (None where it never got that far)."""
+
+    index: int
+    local_port: int | None
+    status: int | None  # the HTTP status of the handshake answer (101 when upgraded)
+    tls_version: str | None
+    exchange: str  # "ping" or "message"
+    answered: bool | None  # pong received / answer received and matching
+    answer: str | None  # a declared message's answer (excerpt)
+    closed_cleanly: bool | None
+    close_code: int | None
+    elapsed_ms: float
+    failure: str | None = None  # what broke, in words
+
+
+@dataclass(frozen=True)
+class Tls12Attempt:
+    """A handshake offering TLS 1.2 at most: accepted (a breach of TLS 1.3 only) or refused."""
+
+    accepted: bool
+    version: str | None
+    detail: str
+
+
+def _deadline_left(ends: float) -> float:
+    return max(0.05, ends - time.monotonic())
+
+
+def observe_one(url: str, ca_bundle, timeout_s: float, index: int, message: str | None = None,
+                expect: str | None = None) -> WsConnection:
+    """One connection: upgrade, exchange, clean close, all within ``timeout_s``."""
+    started = time.monotonic()
+    ends = started + timeout_s
+    exchange = "ping" if message is None else "message"
+
+    def elapsed() -> float:
+        return round((time.monotonic() - started) * 1000, 1)
+
+    try:
+        ws = connect(url, ssl=ssl_context(ca_bundle), open_timeout=timeout_s, close_timeout=timeout_s,
+                     ping_interval=None, proxy=None, max_size=MAX_ANSWER_CHARS * 4)
+    except InvalidStatus as exc:
+        return WsConnection(index, None, exc.response.status_code, None, exchange, None, None, None, None,
+                            elapsed(), f"the upgrade was refused: HTTP {exc.response.status_code} instead of "
+                                       f"101 Switching Protocols")
+    except TimeoutError:
+        return WsConnection(index, None, None, None, exchange, None, None, None, None, elapsed(),
+                            f"no upgrade within {timeout_s:g} s (the deadline)")
+    except InvalidHandshake as exc:
+        return WsConnection(index, None, None, None, exchange, None, None, None, None, elapsed(),
+                            f"the upgrade failed: {exc}")
+    except (OSError, ssl.SSLError, WebSocketException) as exc:
+        raise CouldNotObserve(url, f"could not connect: {type(exc).__name__}: {exc}") from None
+    with ws:
+        sock = ws.socket
+        port = sock.getsockname()[1]
+        version = sock.version() if isinstance(sock, ssl.SSLSocket) else None
+        answered, answer = _exchange(ws, message, expect, ends)
+        failure = None
+        try:
+            ws.close()
+        except (OSError, WebSocketException) as exc:
+            failure = f"the close failed: {exc}"
+        received = ws.protocol.close_rcvd
+        code = None if received is None else int(received.code)
+        clean = received is not None and code == 1000
+    return WsConnection(index, port, 101, version, exchange, answered, answer, clean, code, elapsed(), failure)
+
+
+def _exchange(ws, message: str | None, expect: str | None, ends: float) -> tuple[bool, str | None]:
+    try:
+        if message is None:
+            return ws.ping().wait(_deadline_left(ends)), None
+        ws.send(message)
+        got = ws.recv(timeout=_deadline_left(ends))
+    except (TimeoutError, WebSocketException, OSError):
+        return False, None
+    text = got if isinstance(got, str) else got.decode("utf-8", "replace")
+    return (expect or message) in text, text[:MAX_ANSWER_CHARS]
+
+
+def observe(url: str, ca_bundle, timeout_s: float, connections: int, message: str | None = None,
+            expect: str | None = None) -> list[WsConnection]:
+    """``connections`` separate connections (at most MAX_CONNECTIONS), one after the other."""
+    return [observe_one(url, ca_bundle, timeout_s, i, message, expect)
+            for i in range(min(connections, MAX_CONNECTIONS))]
+
+
+def try_tls12(url: str, ca_bundle, timeout_s: float) -> Tls12Attempt:
+    """A bare TLS handshake with the endpoint, offering TLS 1.2 at most."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "", parts.port or 443
+    context = ssl_context(ca_bundle)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        with socket.create_connection((host, port), timeout=timeout_s) as raw:
+            try:
+                with context.wrap_socket(raw, server_hostname=host) as tls:
+                    return Tls12Attempt(True, tls.version(), "handshake completed offering TLS 1.2 at most")
+            except ssl.SSLError as exc:
+                return Tls12Attempt(False, None, f"refused: {exc.reason or exc}")
+            except (ConnectionResetError, TimeoutError) as exc:
+                return Tls12Attempt(False, None, f"refused: {type(exc).__name__}")
+    except OSError as exc:
+        raise CouldNotObserve(f"{url} (TLS 1.2 handshake)", f"could not connect: {exc}") from None
+
+
+def problems(conns: list[WsConnection], tls12: Tls12Attempt | None) -> list[str]:
+    """Every way the connections break the item: no upgrade, not TLS 1.3, no answer, unclean close, reused TCP."""
+    found = []
+    for c in conns:
+        if c.failure and c.status != 101:
+            found.append(f"connection {c.index + 1}: {c.failure}")
+            continue
+        if c.tls_version != "TLSv1.3":
+            found.append(f"connection {c.index + 1}: negotiated {c.tls_version}; runbook 000 requires TLS 1.3")
+        if not c.answered:
+            what = "no pong to a ping" if c.exchange == "ping" else f"no matching answer (got {c.answer!r})"
+            found.append(f"connection {c.index + 1}: {what} within the deadline")
+        if not c.closed_cleanly:
+            found.append(f"connection {c.index + 1}: no clean close (close code {c.close_code}"
+                         f"{'; ' + c.failure if c.failure else ''})")
+    ports = [c.local_port for c in conns if c.local_port is not None]
+    if len(ports) != len(set(ports)):
+        found.append("connections shared a TCP connection (same local port twice)")
+    if tls12 is not None and tls12.accepted:
+        found.append(f"accepts TLS 1.2 ({tls12.detail}); runbook 000 line 533: should not connect with TLS 1.2")
+    return found
