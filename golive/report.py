@@ -65,16 +65,16 @@ def item_row(run: RunSummary, item_id: str, waivers: list[dict]) -> str:
 
 
 def drift_rows(summary: dict) -> dict[str, str]:
-    """Hook for issue 15 bullet 3: an optional ``drift`` key of summary.json ({"since": time, "lines": [...]},
-    or a plain list of lines) becomes a "changed since" block beside the verdict."""
+    """Issue 15 bullet 3 beside the verdict: summary.json's optional ``drift`` (``since``, ``changes[]`` each with
+    its ``line``, as `golive diff` prints them) becomes a "Changed since <time>" block of the report."""
     drift = summary.get("drift")
-    if not drift:
+    if not isinstance(drift, dict):
         return {}
-    since, lines = (drift.get("since", "the last run"), drift.get("lines", [])) if isinstance(drift, dict) \
-        else ("the last run", drift)
+    since = drift.get("since") or "the previous run"
+    lines = [str(c.get("line") or c) if isinstance(c, dict) else str(c) for c in drift.get("changes") or []]
     if not lines:
         return {f"Changed since {since}": "nothing"}
-    return {f"Changed since {since} ({n})": str(line) for n, line in enumerate(lines, 1)}
+    return {f"Changed since {since} ({n})": line for n, line in enumerate(lines, 1)}
 
 
 def verdict_page(summary: dict, profile_sha256: str | None = None, commit: str | None = None,

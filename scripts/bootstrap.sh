@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything golive needs on Debian 12 with Python 3.11, idempotently:
 # Debian packages (servers of the lab, scanners, Chromium), a virtualenv with the pinned Python
-# dependencies, and the Allure CLI from npm. Safe to run again; quick when nothing changed.
+# dependencies, and Allure 3 from npm (pure Node: no Java). Safe to run again; quick when nothing changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +40,6 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 fi
 
 if [ ! -x node_modules/.bin/allure ] || ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
-  echo "bootstrap: installing the Allure CLI from npm"
+  echo "bootstrap: installing Allure 3 from npm (package.json; Node only, no Java)"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi

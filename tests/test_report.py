@@ -112,7 +112,8 @@ def test_the_verdict_page_reads_waivers_and_an_optional_drift_section():
                "waivers": [{"item": "CDN", "ticket": "CHG-7", "expires": "2030-01-01", "reason": "new CDN"}],
                "items": {"CDN": {"verdict": "waived", "blind_spots": [], "tests": [
                    {"nodeid": "c::t", "outcome": "waived", "message": "WAIVED (CHG-7): no X-Cache"}]}},
-               "drift": {"since": "2026-12-01T02:00Z", "lines": ["WAF-429 acl rule api: limit 1000 -> 5000"]}}
+               "drift": {"since": "2026-12-01T02:00Z", "changes": [{"item": "WAF-429", "change": "changed",
+                                                                   "line": "WAF-429 acl rule api: limit 1000 -> 5000"}]}}
     page = verdict_page(summary)
     assert page.state == "INCOMPLETE" and page.variables["TURN: " + page.groups["TURN"].split(" · ")[2]].startswith(
         "NO VERDICT")
