@@ -54,7 +54,12 @@ def _report(result, tmp_path: Path, **summary_changes) -> tuple[str, Path]:
     index = reports / "html" / "index.html"
     assert index.stat().st_size > 500_000 and not list((reports / "html").glob("*.js"))  # one offline file
     assert (reports / "allure-history.jsonl").stat().st_size > 0  # history kept beside the reports
-    return _visible_text(_chromium(tmp_path / "chr", "--dump-dom", f"file://{index}")), index
+    text = ""
+    for _ in range(3):  # a busy machine may dump the page before the report has rendered: ask again
+        text = _visible_text(_chromium(tmp_path / "chr", "--dump-dom", f"file://{index}"))
+        if "Variables" in text:
+            break
+    return text, index
 
 
 def _screenshot(tmp_path: Path, index: Path, state: str) -> None:
