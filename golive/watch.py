@@ -16,7 +16,7 @@ import json
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from golive.probes import sampler
@@ -33,7 +33,8 @@ class Figures:
 
     sent / errors / error_rate / p95_ms: the sampler's figures (None when the interval could not be judged)
     answered: requests that got an HTTP answer with status < 400 (0: the service was unavailable)
-    blind: why the interval could not be judged (the sampler was saturated), None when it was
+    blind: why the interval could not be judged, None when it was
+    sampler_lag_ms: how late the sampler started requests (p95); it inflates p95, never hides an error
     """
 
     interval: int
@@ -48,6 +49,7 @@ class Figures:
     answered: int
     statuses: dict[str, int] = field(default_factory=dict)
     blind: str | None = None
+    sampler_lag_ms: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,19 @@ def triggers_broken(seen: Figures, triggers: WatchTriggers, baseline_p95_ms: flo
     return hits
 
 
+def trusted(seen: Figures, hits: list[Hit]) -> tuple[Figures, list[Hit]]:
+    """A late sampler (client saturated) only inflates latencies: a p95 under its triggers still holds, error rate
+    and availability still count, but a p95 over a trigger is not trusted — the interval is blind, not a ROLL BACK."""
+    if seen.sampler_lag_ms <= sampler.MAX_SAMPLER_LAG_MS:
+        return seen, hits
+    kept = [h for h in hits if "p95" not in h.trigger and "degradation" not in h.trigger]
+    if len(kept) == len(hits) or kept:
+        return seen, kept
+    return replace(seen, blind=f"p95 {seen.p95_ms:.1f} ms over a trigger while the sampler started requests "
+                              f"{seen.sampler_lag_ms:.0f} ms late (p95): the client was saturated, so it is not "
+                              f"trusted; lower rate_per_s or run golive on a larger machine"), []
+
+
 def _statuses(seen: Figures) -> str:
     return ", ".join(f"{k}: {v}" for k, v in seen.statuses.items()) or "no status"
 
@@ -141,7 +156,8 @@ def _figures(found: Records, endpoints: dict[str, str], index: int, start_s: flo
             ok = sum(n for k, n in o.statuses.items() if k.isdigit() and int(k) < 400)
             out.append(Figures(index, start_s, end_s, name, url, o.sent, o.errors,
                                None if math.isnan(o.error_rate) else o.error_rate,
-                               None if math.isnan(o.p95_ms) else o.p95_ms, ok, o.statuses))
+                               None if math.isnan(o.p95_ms) else o.p95_ms, ok, o.statuses,
+                               sampler_lag_ms=o.sampler_lag_p95_ms))
         elif blind.get(name, "").startswith(_CONNECT) and name in answered_before:
             out.append(Figures(index, start_s, end_s, name, url, 1, 1, 1.0, None, 0, {"error": 1}))
         else:
@@ -169,14 +185,17 @@ def watch(section: WatchSection, endpoints: dict[str, str], baseline: Baseline, 
             break  # the time cap of the whole watch
         t = time.monotonic() - started
         try:
-            found = sampler.sample(endpoints, caps, ca_bundle)
+            found = sampler.sample(endpoints, caps, ca_bundle, max_lag_ms=None)  # lag judged by trusted()
         except CouldNotObserve as exc:
             found = Records()
             found.blind += [BlindSpot(name, str(exc)) for name in endpoints]
-        now = _figures(found, endpoints, index, round(t, 2), round(time.monotonic() - started, 2), answered)
+        now, hits = [], []
+        for f in _figures(found, endpoints, index, round(t, 2), round(time.monotonic() - started, 2), answered):
+            f, broken = trusted(f, triggers_broken(f, section.triggers, baseline.of(f.endpoint, f.url)))
+            now.append(f)
+            hits += [(f, h) for h in broken]
         series += now
         answered |= {f.endpoint for f in now if f.answered}
-        hits = [(f, h) for f in now for h in triggers_broken(f, section.triggers, baseline.of(f.endpoint, f.url))]
         on_interval(now, [h for _, h in hits])
         if hits:
             at = hits[0][0]

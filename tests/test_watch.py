@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from golive.watch import (
     conclude,
     parse_window,
     triggers_broken,
+    trusted,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +50,17 @@ def test_triggers_default_to_the_runbooks_numbers():
     down = [h.trigger for h in triggers_broken(_fig(errors=100, answered=0), t, None)]
     assert down == ["service unavailable", "error rate > 5 %"]
     assert not triggers_broken(_fig(sent=0, blind="the sampler was saturated"), t, None)
+
+
+def test_a_late_sampler_never_hides_errors_and_never_fakes_a_slow_p95():
+    late = replace(_fig(errors=30, p95=600), sampler_lag_ms=80)
+    seen, hits = trusted(late, triggers_broken(late, WatchTriggers(), None))
+    assert [h.trigger for h in hits] == ["error rate > 5 %"] and seen.blind is None
+    slow = replace(_fig(p95=600), sampler_lag_ms=80)
+    seen, hits = trusted(slow, triggers_broken(slow, WatchTriggers(), None))
+    assert not hits and "not trusted" in seen.blind
+    fine = replace(_fig(p95=100), sampler_lag_ms=80)
+    assert trusted(fine, triggers_broken(fine, WatchTriggers(), None)) == (fine, [])
 
 
 def test_verdicts_fail_closed():

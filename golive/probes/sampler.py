@@ -319,12 +319,14 @@ def _budget(caps: Caps, endpoints: int) -> int:
 
 
 def sample(endpoints: dict[str, str], caps: Caps, ca_bundle: Path | None = None, slow_ms: float | None = None,
-           mode: str = "open-loop") -> Records:
+           mode: str = "open-loop", max_lag_ms: float | None = MAX_SAMPLER_LAG_MS) -> Records:
     """Sample every endpoint at once for caps.duration_s (capped by caps.max_requests in total).
 
     Returns the observation of every endpoint whose figures are trusted; an endpoint that could not be reached
     at all, or whose requests the sampler started late (then the figures would measure the client, not the
-    server), is a blind spot (``.blind``) and the others still count. Raises CouldNotObserve only when the
+    server), is a blind spot (``.blind``) and the others still count (``max_lag_ms=None``: the caller judges the
+    lag itself, as `golive watch` does: lag only inflates latencies, it never hides an error). Raises
+    CouldNotObserve only when the
     sampler as a whole ran past its time cap."""
     if mode not in ("open-loop", "closed-loop"):
         raise ValueError(mode)
@@ -350,7 +352,7 @@ def sample(endpoints: dict[str, str], caps: Caps, ca_bundle: Path | None = None,
         where = f"{run.endpoint} ({run.url}, {mode})"
         if run.connect_failures == seen.sent:
             found.blind.append(BlindSpot(where, f"every request failed to connect ({run.first_error})"))
-        elif mode == "open-loop" and seen.sampler_lag_p95_ms > MAX_SAMPLER_LAG_MS:
+        elif mode == "open-loop" and max_lag_ms is not None and seen.sampler_lag_p95_ms > max_lag_ms:
             found.blind.append(BlindSpot(where, f"the sampler started requests {seen.sampler_lag_p95_ms} ms late "
                                                 f"(p95) at {caps.rate_per_s}/s; the client is saturated, lower "
                                                 f"rate_per_s or run golive on a larger machine"))
