@@ -60,6 +60,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="let -m production also run the items marked load (autoscaling under load)")
     group.addoption("--no-lab", action="store_true", default=False,
                     help="do not start the embedded lab even if the profile asks for it")
+    group.addoption("--release", default=None, help="the release this change ships (an image tag: 1.2.3); ROLLOUT "
+                                                    "checks every workload runs it (overrides the profile's release)")
     group.addoption("--fail-on-drift", action="store_true", default=False,
                     help="exit 7 when anything changed since the previous complete run (reports/history), even if "
                          "every item passed (a breach or blind spot keeps its own status)")

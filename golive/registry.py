@@ -62,6 +62,12 @@ ITEMS: tuple[Item, ...] = (
          (_ref("000", 571, '{"status":"healthy","database":"connected","redis":"connected"}'),
           _ref("003", 10, "Port: 3001"),
           _ref("004", 532, "GET /health/live"))),
+    Item("ROLLOUT", "Every workload rolled out and running the release (all replicas ready, no restarts)", "blocker",
+         "checks/test_rollout.py",
+         "Finish or undo the rollout (kubectl rollout status / rollout undo; ECS: wait for the PRIMARY deployment to "
+         "complete or roll back), fix the crashing or unready pods, and deploy the release to every replica.",
+         (_ref("004", 309, "# 1. Check pod status"), _ref("004", 324, '"version": "1.2.3"'),
+          _ref("003", 116, "kubectl rollout status deployment/auth-service -n social-platform-production"))),
     Item("TLS-ONLY", "TLS 1.3 only, certificates at least 30 days from expiry", "critical", "checks/test_tls_only.py",
          "Set the listener policy to a TLS 1.3-only policy (ELBSecurityPolicy-TLS13-1-3-2021-06, minTlsVersion 1.3) "
          "and renew certificates before the last 30 days.",

@@ -41,6 +41,7 @@ class Live:
 
 CASES: dict[str, Cloud | Live] = {
     "MULTI-AZ": Cloud(("kubernetes", "nodes-two-zones"), "aws", "Kubernetes nodes: 2 zones"),
+    "ROLLOUT": Cloud(("kubernetes", "rollout-pod-not-ready"), "aws", "4 of 5 replicas ready"),
     "BACKUPS": Cloud(("azure", "backup-retention-7d"), "aws", "7"),
     "ALARMS": Cloud(("azure", "alerts-no-actions"), "aws", "action"),
     "SECRETS": Cloud(("azure", "kv-no-purge-protection"), "aws", "urge"),

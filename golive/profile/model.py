@@ -17,6 +17,7 @@ from golive.profile.items.health import HealthSection
 from golive.profile.items.latency_p95 import LatencyP95Section
 from golive.profile.items.log_retention import LogRetentionSection
 from golive.profile.items.multi_az import MultiAzSection
+from golive.profile.items.rollout import RolloutSection
 from golive.profile.items.sec_headers import SecHeadersSection
 from golive.profile.items.secrets import SecretsSection
 from golive.profile.items.smoke import SmokeSection
@@ -151,6 +152,7 @@ def _or_not_applicable(kind: type[Section]) -> Any:
 
 _ALIASES: dict[type[Section], str] = {
     HealthSection: "HEALTH", TlsOnlySection: "TLS-ONLY", SecHeadersSection: "SEC-HEADERS", CdnSection: "CDN",
+    RolloutSection: "ROLLOUT",
     Waf429Section: "WAF-429", MultiAzSection: "MULTI-AZ", BackupsSection: "BACKUPS", AlarmsSection: "ALARMS",
     SecretsSection: "SECRETS", LogRetentionSection: "LOG-RETENTION", TurnSection: "TURN",
     LatencyP95Section: "LATENCY-P95", AutoscalingSection: "AUTOSCALING",
@@ -162,6 +164,7 @@ class Items(Section):
     """Per checklist item: its section, ``{not_applicable: reason}``, or absent (then the check fails closed)."""
 
     health: _or_not_applicable(HealthSection) | None = _section(HealthSection)
+    rollout: _or_not_applicable(RolloutSection) | None = _section(RolloutSection)
     tls_only: _or_not_applicable(TlsOnlySection) | None = _section(TlsOnlySection)
     sec_headers: _or_not_applicable(SecHeadersSection) | None = _section(SecHeadersSection)
     cdn: _or_not_applicable(CdnSection) | None = _section(CdnSection)

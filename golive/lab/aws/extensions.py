@@ -14,6 +14,9 @@ unchanged (same URLs, same JSON shapes as AWS):
 - WAFv2: ``ListResourcesForWebACL`` (moto 5.2.5 records associations but has no call to list them);
 - CloudFront: ``GetCachePolicy`` of AWS's managed cache policies (moto 5.2.5 has no cache policies; their ids and
   TTLs are the same in every account, as AWS documents them), served in CloudFront's REST-XML shape;
+- ECS: a new service runs its desired count at once and its PRIMARY deployment is COMPLETED, as a steady service
+  reads on AWS (moto 5.2.5 starts every service at MOTO_ECS_SERVICE_RUNNING, default 0 running, IN_PROGRESS); a
+  service tagged ``golive-lab:running = N`` runs N tasks, its deployment IN_PROGRESS while N < desired;
 - a lab-only route ``POST /golive-lab/backup-jobs`` that records a finished job (and its recovery point when
   COMPLETED) with a chosen time and state; AWS has no API for that, the seeds need it for "30 h old"/"failed".
 """
@@ -74,6 +77,33 @@ def _patch_rds() -> None:
         return f"{self.region}b" if not self.availability_zone.endswith("b") else f"{self.region}a"
 
     DBInstance.secondary_availability_zone = property(secondary_availability_zone)  # type: ignore[attr-defined]
+
+
+# --- ECS -----------------------------------------------------------------------------------------------
+RUNNING_TAG = "golive-lab:running"  # an ECS service's running task count (a deployment caught mid-way)
+
+
+def _patch_ecs() -> None:
+    from moto.ecs.models import Service
+
+    if getattr(Service, "_golive_running", False):
+        return
+    created = Service.__init__
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        created(self, *args, **kwargs)
+        tags = {t.get("key"): t.get("value") for t in self.tags or []}
+        running = int(tags.get(RUNNING_TAG, self.desired_count))
+        self.running_count, self.pending_count = running, max(self.desired_count - running, 0)
+        for deployment in self.deployments:
+            done = running >= self.desired_count
+            deployment.update(runningCount=running, pendingCount=self.pending_count,
+                              rolloutState="COMPLETED" if done else "IN_PROGRESS",
+                              rolloutStateReason=f"ECS deployment {deployment['id']} "
+                                                 f"{'completed' if done else 'in progress'}.")
+
+    Service.__init__ = init  # type: ignore[method-assign]
+    Service._golive_running = True  # type: ignore[attr-defined]
 
 
 # --- ElastiCache ---------------------------------------------------------------------------------------
@@ -373,5 +403,6 @@ def install() -> None:
     _patch_accounts()
     _patch_rds()
     _patch_elasticache()
+    _patch_ecs()
     _patch_backup()
     _patch_wafv2()

@@ -326,6 +326,28 @@ def _synthesise_pods(objects: dict[tuple, dict[str, Any]], created: str) -> None
         pod["metadata"]["resourceVersion"] = str(rv)
 
 
+def _patch_pods(objects: dict[tuple, dict[str, Any]], variant: str) -> None:
+    """An overlay's ``pods:`` patches, on the synthesised pods: ``target: {namespace, owner, index}`` picks the
+    index-th pod (by name) of the Deployment/StatefulSet ``owner``; ``merge`` is a JSON merge patch on it."""
+    overlay = _overlay_of(variant) if variant != BASE else None
+    for i, patch in enumerate((overlay or {}).get("pods") or []):
+        target = patch.get("target") or {}
+        mine = sorted((k for k, o in objects.items() if o["kind"] == "Pod"
+                       and o["metadata"].get("namespace") == target.get("namespace")
+                       and any(_owned_by(ref.get("name") or "", target.get("owner") or "")
+                               for ref in o["metadata"].get("ownerReferences") or [])), key=lambda k: k[3])
+        index = int(target.get("index", 0))
+        if index >= len(mine) or patch.get("merge") is None:
+            raise FixtureError(f"{overlay['_file']}: pods[{i}] target {target} matches no synthesised pod "
+                               f"(or has no merge:)")
+        objects[mine[index]] = merge_patch(objects[mine[index]], patch["merge"])
+
+
+def _owned_by(ref: str, owner: str) -> bool:
+    """A pod's owner reference names the workload (StatefulSet) or one of its ReplicaSets (Deployment)."""
+    return bool(owner) and (ref == owner or ref.rsplit("-", 1)[0] == owner)
+
+
 # --- the cluster and its queries --------------------------------------------------------------------------
 class Cluster:
     """The objects of one variant, and list/get as the API server answers them."""
@@ -334,6 +356,7 @@ class Cluster:
         now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
         objects = _objects(variant)
         _synthesise_pods(objects, (now - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        _patch_pods(objects, variant)
         self.variant = variant
         self.objects: list[dict[str, Any]] = sorted(
             (_stamp_all(o, now) for o in objects.values()),

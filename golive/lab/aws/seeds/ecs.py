@@ -11,7 +11,11 @@ VARIANTS: dict[str, str] = {
     "ecs-cpu-target-90": "the -server service's target tracking policy holds CPU at 90 % (runbook 000: 70 %)",
     "ecs-min-1-max-20": "the -server service scales between 1 and 20 tasks (runbook 000: 3 to 10)",
     "ecs-scales-on-memory": "the -server service tracks ECSServiceAverageMemoryUtilization 70, not CPU",
+    "ecs-rollout-in-progress": "the -server service is mid-deployment: PRIMARY rolloutState IN_PROGRESS, 2 of 3 "
+                               "tasks running (runbook 004 step 5: every replica running)",
+    "ecs-old-release": "the -server service's task definition runs silenttalk/server:0.9.0, not the release 1.0.0",
 }
+RELEASE = "1.0.0"  # the release every task definition runs (ROLLOUT)
 
 MIN, MAX, CPU_TARGET = 3, 10, 70.0
 
@@ -23,10 +27,12 @@ def seed(lab: Seeding) -> None:
     services = []
     for name, port in (("server", 3000), ("client", 3001)):
         service = f"{PREFIX}-{name}"
+        broken = lab.broken(VARIANTS) if name == "server" else None
+        release = "0.9.0" if broken == "ecs-old-release" else RELEASE
         family = ecs.register_task_definition(
             family=service, networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="512", memory="1024",
             containerDefinitions=[{
-                "name": name, "image": f"silenttalk/{name}:1.0.0", "essential": True,
+                "name": name, "image": f"silenttalk/{name}:{release}", "essential": True,
                 "portMappings": [{"containerPort": port, "protocol": "tcp"}],
                 "logConfiguration": {"logDriver": "awslogs", "options": {
                     "awslogs-group": f"/ecs/{service}", "awslogs-region": lab.region, "awslogs-stream-prefix": name}},
@@ -37,9 +43,9 @@ def seed(lab: Seeding) -> None:
                                                           "securityGroups": [lab.facts["sg_ecs"]],
                                                           "assignPublicIp": "DISABLED"}},
             loadBalancers=[{"targetGroupArn": lab.facts[f"tg_{name}_arn"], "containerName": name,
-                            "containerPort": port}])
+                            "containerPort": port}],
+            tags=[{"key": "golive-lab:running", "value": "2"}] if broken == "ecs-rollout-in-progress" else [])
         resource = f"service/{cluster}/{service}"
-        broken = lab.broken(VARIANTS) if name == "server" else None
         low, high = (1, 20) if broken == "ecs-min-1-max-20" else (MIN, MAX)
         metric = "ECSServiceAverageMemoryUtilization" if broken == "ecs-scales-on-memory" else \
             "ECSServiceAverageCPUUtilization"

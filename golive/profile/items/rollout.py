@@ -1,0 +1,43 @@
+"""Profile section of ROLLOUT: every workload fully rolled out and running the release the change ships.
+
+Runbook 004 step 5 "Check pod status" (every pod 1/1 Running, 0 restarts) and its health body's
+``"version": "1.2.3"``; runbook 003's ``kubectl rollout status`` of each service. The expected release comes from
+the gate's ``--release`` or ``release`` here; ``releases`` names another release for one workload or scope
+(a namespace, an ECS cluster, an Azure resource group) that ships on its own cycle.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from golive.profile.base import Section
+
+VERSION = r"^[A-Za-z0-9_][A-Za-z0-9._+-]{0,127}$"  # an image tag (Docker: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127})
+Release = Annotated[str, StringConstraints(pattern=VERSION)]
+
+
+class RolloutSection(Section):
+    release: str | None = Field(default=None, pattern=VERSION,
+                                description="the release every workload runs (image tag, runbook 004: 1.2.3); the "
+                                            "gate's --release overrides it; unset: only 'every replica the same'")
+    releases: dict[str, Release] = Field(default_factory=dict, max_length=500,
+                                     description="workload name ('<namespace>/<name>', '<cluster>/<service>', site) "
+                                                 "or scope (namespace, ECS cluster, resource group) -> its release")
+    own_versions: list[str] = Field(default_factory=list, max_length=500,
+                                    description="workloads on their own versions (databases, brokers: "
+                                                "'<namespace>/kafka'): rolled out, every replica on one version, "
+                                                "not compared with the release")
+    max_restarts: int = Field(default=0, ge=0, le=1000, description="container restarts a pod may show (runbook 004 "
+                                                                    "step 5: RESTARTS 0)")
+    ignore_containers: list[str] = Field(default_factory=list, max_length=50,
+                                         description="sidecar containers whose image is not the release "
+                                                     "(istio-proxy); still judged for readiness and restarts")
+
+    def expected(self, name: str, scope: str, release: str | None = None) -> str | None:
+        """The release ``name`` must run: its own entry, its scope's, the gate's --release, else ``release``."""
+        if name in self.own_versions:
+            return None
+        found = self.releases.get(name) or self.releases.get(scope) or release or self.release
+        return found.removeprefix("v") if found else None
