@@ -35,6 +35,7 @@ def test_scaling_policies_match_the_runbook(section, profile, providers, evidenc
             judge.blind_to(spot.what, spot.why)
         if found and not (reads_blind and not any(p.resource == want.resource for p in found)):
             judge.find(scaling.policy_problems(want, found, runbook))  # a scaler behind a blind read: unseen
+        judge.record(scaling.policy_facts(want, found))
     evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
     runbooks = "/".join(sorted({want.runbook or section.runbook for want in section.policies}))
     judge.conclude(f"{len(judge.findings)} scaling setting(s) differ from runbook {runbooks} on {profile.name}")
@@ -65,8 +66,14 @@ def test_capacity_rises_under_load_within_bounds(section, profile, providers, ev
         first, body = read()  # could-not-observe before any load is sent
         stated = scaling.policy_from_status(body or {}, live.resource, str(live.scaler.url))
         caps = loadgen.LoadCaps(live.users, live.spawn_rate, live.max_rps, live.max_requests, live.max_duration_s)
-        evidence.json("load caps", caps)
-        timeline = _watch(live, read, caps)
+        evidence.json("load caps", {**caps.__dict__, "local_workers": live.workers, "remote_workers":
+                                    live.remote_workers.expect if live.remote_workers else 0,
+                                    "enforced": "by the master over every worker together" if
+                                    live.workers or live.remote_workers else "by the one generator"})
+        timeline, final = _watch(live, read, caps)
+        if "workers" in final:
+            evidence.json("requests per load worker", {"per_worker": final["workers"], "total": final["requests"],
+                                                       "cap": caps.max_requests})
     finally:
         if http is not None:
             http.close()
@@ -87,10 +94,13 @@ def test_capacity_rises_under_load_within_bounds(section, profile, providers, ev
     require(problems, f"autoscaling of {live.resource} under load on {profile.name}")
 
 
-def _watch(live, read, caps: loadgen.LoadCaps) -> scaling.Timeline:
-    """Start the load, poll the scaler every poll_s; stop at scale-out + hold_s, or at the deadline."""
+def _watch(live, read, caps: loadgen.LoadCaps) -> tuple[scaling.Timeline, dict]:
+    """Start the load, poll the scaler every poll_s; stop at scale-out + hold_s, or at the deadline.
+    Returns the timeline and the load's final totals (per worker when distributed)."""
+    rw = live.remote_workers
+    remote = loadgen.Remote(rw.expect, rw.bind_host, rw.bind_port, rw.wait_s) if rw else None
     load = loadgen.LoadRun(str(live.target_url), ROOT / live.locustfile, live.user_classes, caps,
-                           interval_s=min(1.0, live.poll_s))
+                           interval_s=min(1.0, live.poll_s), workers=live.workers, remote=remote)
     points: list[scaling.Point] = []
     crossed = at_cross = scaled = stopped = back = None
     notes: list[str] = []
@@ -129,8 +139,9 @@ def _watch(live, read, caps: loadgen.LoadCaps) -> scaling.Timeline:
         final = load.stop() if load.running else (final or load.latest)
     if "error" in final:
         raise CouldNotObserve("the load generator", final["error"])
-    return scaling.Timeline(live.resource, live.target_cpu, live.min_capacity, live.max_capacity, live.deadline_s,
-                            tuple(points), crossed, at_cross, scaled, stopped, back,
-                            {"users": caps.users, "max_rps": caps.max_rps, "max_requests": caps.max_requests,
-                             "max_duration_s": caps.run_time_s}, int(final.get("requests", 0)),
-                            int(final.get("failures", 0)), max((p.rps for p in points), default=0.0), tuple(notes))
+    timeline = scaling.Timeline(live.resource, live.target_cpu, live.min_capacity, live.max_capacity, live.deadline_s,
+                                tuple(points), crossed, at_cross, scaled, stopped, back,
+                                {"users": caps.users, "max_rps": caps.max_rps, "max_requests": caps.max_requests,
+                                 "max_duration_s": caps.run_time_s}, int(final.get("requests", 0)),
+                                int(final.get("failures", 0)), max((p.rps for p in points), default=0.0), tuple(notes))
+    return timeline, final

@@ -64,6 +64,16 @@ class ScalerApi(Section):
         return self
 
 
+class RemoteWorkers(Section):
+    """Locust workers started elsewhere that the master waits for (bounded) before any load is sent."""
+
+    expect: int = Field(ge=1, le=1000, description="how many workers must connect; fewer: could not observe")
+    bind_host: str = Field(default="127.0.0.1", min_length=1, description="the master listens here; open "
+                           "bind_port to the load machines (0.0.0.0 listens on every interface)")
+    bind_port: int = Field(default=5557, ge=1, le=65535)
+    wait_s: float = Field(default=60.0, gt=0, le=600, description="how long the master waits for them")
+
+
 class LiveLoad(Section):
     """Locust load (headless, from Python) until CPU passes the target; the scaler is watched on a fixed poll."""
 
@@ -85,6 +95,10 @@ class LiveLoad(Section):
     max_duration_s: float = Field(default=900.0, gt=0, le=7200, description="hard cap on the load phase")
     scale_in_s: float = Field(default=600.0, ge=0, le=7200, description="how long scale-in is watched")
     poll_s: float = Field(default=5.0, gt=0, le=60)
+    workers: int = Field(default=0, ge=0, le=64, description="local Locust worker processes under a master "
+                                                              "(0: one process); the caps hold across all of them")
+    remote_workers: RemoteWorkers | None = Field(default=None, description="workers on other machines, started "
+                                                 "with `python -m golive.probes.loadgen --worker ...` (load/README.md)")
 
     _bounds = model_validator(mode="after")(lambda self: _min_not_above_max(self))
 
