@@ -237,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     diff.set_defaults(func=_diff)
     from golive import watch_cli
     watch_cli.add_parser(sub, default_reports())
+    from golive import discover_cli
+    discover_cli.add_parsers(sub)
     check = sub.add_parser("check-profile", help="validate a profile and exit")
     check.add_argument("profile", help="a profile name in profiles/ or a path to a YAML file")
     check.set_defaults(func=_check_profile)
