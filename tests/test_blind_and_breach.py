@@ -46,6 +46,7 @@ CASES: dict[str, Cloud | Live] = {
     "ALARMS": Cloud(("azure", "alerts-no-actions"), "aws", "action"),
     "SECRETS": Cloud(("azure", "kv-no-purge-protection"), "aws", "urge"),
     "LOG-RETENTION": Cloud(("azure", "logs-retention-7d"), "aws", "7 days"),
+    "LOGS-FLOWING": Cloud(("kubernetes", "logs-errors"), "aws", "are error-level"),
     "AUTOSCALING": Cloud(("kubernetes", "hpa-target-90"), "aws", "90"),
     "WAF-429": Cloud(("aws", "waf-plain-block"), "azure", "403"),
     "CDN": Cloud(("azure", "afd-route-no-cache"), "aws", "cach"),

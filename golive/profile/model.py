@@ -16,6 +16,7 @@ from golive.profile.items.cdn import CdnSection
 from golive.profile.items.health import HealthSection
 from golive.profile.items.latency_p95 import LatencyP95Section
 from golive.profile.items.log_retention import LogRetentionSection
+from golive.profile.items.logs_flowing import LogsFlowingSection
 from golive.profile.items.multi_az import MultiAzSection
 from golive.profile.items.rollout import RolloutSection
 from golive.profile.items.sec_headers import SecHeadersSection
@@ -152,7 +153,7 @@ def _or_not_applicable(kind: type[Section]) -> Any:
 
 _ALIASES: dict[type[Section], str] = {
     HealthSection: "HEALTH", TlsOnlySection: "TLS-ONLY", SecHeadersSection: "SEC-HEADERS", CdnSection: "CDN",
-    RolloutSection: "ROLLOUT",
+    RolloutSection: "ROLLOUT", LogsFlowingSection: "LOGS-FLOWING",
     Waf429Section: "WAF-429", MultiAzSection: "MULTI-AZ", BackupsSection: "BACKUPS", AlarmsSection: "ALARMS",
     SecretsSection: "SECRETS", LogRetentionSection: "LOG-RETENTION", TurnSection: "TURN",
     LatencyP95Section: "LATENCY-P95", AutoscalingSection: "AUTOSCALING",
@@ -174,6 +175,7 @@ class Items(Section):
     alarms: _or_not_applicable(AlarmsSection) | None = _section(AlarmsSection)
     secrets: _or_not_applicable(SecretsSection) | None = _section(SecretsSection)
     log_retention: _or_not_applicable(LogRetentionSection) | None = _section(LogRetentionSection)
+    logs_flowing: _or_not_applicable(LogsFlowingSection) | None = _section(LogsFlowingSection)
     turn: _or_not_applicable(TurnSection) | None = _section(TurnSection)
     latency_p95: _or_not_applicable(LatencyP95Section) | None = _section(LatencyP95Section)
     autoscaling: _or_not_applicable(AutoscalingSection) | None = _section(AutoscalingSection)

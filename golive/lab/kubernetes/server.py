@@ -108,6 +108,12 @@ class Api:
             return self._not_found()
         if len(rest) == 1:
             return self._list(res, namespace, query)
+        if len(rest) == 3 and rest[2] == "log" and res.kind == "Pod" and namespace is not None:
+            pod = self.cluster.get(res, namespace, rest[1])
+            if pod is None:
+                return 404, status(404, "NotFound", f'pods "{rest[1]}" not found',
+                                   {"name": rest[1], "kind": "pods"})
+            return self.cluster.pod_log(pod, query)
         if len(rest) > 3 or (len(rest) == 3 and rest[2] != "status"):
             return self._not_found()
         if res.namespaced and namespace is None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BASE = "compliant"
 ZONE_KEY = "topology.kubernetes.io/zone"
 OVERLAY_KIND = "Overlay"
+TRUE = ("1", "t", "T", "true", "TRUE", "True")  # query booleans as the API server parses them (strconv.ParseBool)
+LOG_EVERY_S, LOG_SPAN_S = 15, 1800  # pod logs: a line every 15 s over the last 30 min
 
 
 class FixtureError(Exception):
@@ -357,6 +360,7 @@ class Cluster:
         objects = _objects(variant)
         _synthesise_pods(objects, (now - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"))
         _patch_pods(objects, variant)
+        self.logs = list(((_overlay_of(variant) if variant != BASE else None) or {}).get("logs") or [])
         self.variant = variant
         self.objects: list[dict[str, Any]] = sorted(
             (_stamp_all(o, now) for o in objects.values()),
@@ -375,6 +379,43 @@ class Cluster:
                 known[(gv, obj["kind"])] = Resource(group, version, _plural(obj["kind"]), obj["kind"],
                                                     bool(obj["metadata"].get("namespace")))
         return list(known.values())
+
+    def pod_log(self, pod: dict[str, Any], query: dict[str, str]) -> tuple[int, dict[str, Any] | str]:
+        """``GET pods/{name}/log`` as the kubelet answers it: plain text, one line per event, newest last.
+
+        Written at request time: a line every ``LOG_EVERY_S`` for the last ``LOG_SPAN_S``, the newest 5 s ago and
+        one error-level line in 50; an overlay's ``logs:`` entry (``target: {namespace, owner}``, ``newest_age_s``,
+        ``error_every``) makes a workload's pods stale or error-heavy. Honours container, tailLines, sinceSeconds,
+        timestamps and limitBytes."""
+        meta = pod["metadata"]
+        names = [c["name"] for c in (pod.get("spec") or {}).get("containers") or []]
+        container = query.get("container") or (names[0] if len(names) == 1 else None)
+        if container not in names:
+            return 400, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "code": 400,
+                         "reason": "BadRequest", "message": f"a container name must be specified for pod "
+                                                            f"{meta['name']}, choose one of: {names}"}
+        spec = next((e for e in self.logs if (e.get("target") or {}).get("namespace") == meta.get("namespace")
+                     and any(_owned_by(r.get("name") or "", (e.get("target") or {}).get("owner") or "")
+                             for r in meta.get("ownerReferences") or [])), {})
+        now = dt.datetime.now(dt.UTC)
+        newest, every = now - dt.timedelta(seconds=float(spec.get("newest_age_s", 5))), int(spec.get("error_every", 50))
+        count = LOG_SPAN_S // LOG_EVERY_S
+        lines = []
+        for i in range(count):
+            at = newest - dt.timedelta(seconds=LOG_EVERY_S * (count - 1 - i))
+            level, msg = ("error", "upstream timeout after 2000 ms") if (i + 1) % every == 0 else \
+                ("info", "GET /health 200")
+            if "sinceSeconds" in query and at < now - dt.timedelta(seconds=int(query["sinceSeconds"])):
+                continue
+            stamp = at.strftime("%Y-%m-%dT%H:%M:%S.%f") + "000Z"
+            body = json.dumps({"level": level, "ts": at.isoformat(), "msg": msg, "pod": meta["name"]})
+            lines.append(f"{stamp} {body}" if query.get("timestamps") in TRUE else body)
+        if query.get("tailLines"):
+            lines = lines[-int(query["tailLines"]):] if int(query["tailLines"]) > 0 else []
+        text = "".join(f"{line}\n" for line in lines)
+        if query.get("limitBytes"):
+            text = text[:int(query["limitBytes"])]
+        return 200, text
 
     def resource(self, group: str, version: str, plural: str) -> Resource | None:
         return next((r for r in self.resources if (r.group, r.version, r.plural) == (group, version, plural)), None)

@@ -1,0 +1,47 @@
+"""LOGS-FLOWING: what each log store received compared with the profile (runbook 000 line 624, 004 step 5.4), pure.
+
+``assess(flows, section, now)`` -> (evidence rows, findings). A store flows when its newest event is younger than
+the window; the error-level share of the events inside the window must not exceed ``max_error_share``. Rows carry
+counts only, never log lines (logs may hold secrets).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from golive.profile.items.logs_flowing import LogsFlowingSection
+from golive.providers.records_logs import LogFlow
+
+KIND = {"log-group": "log group", "namespace": "namespace"}
+
+
+def _age(seconds: float) -> str:
+    return f"{seconds / 3600:.1f} h" if seconds >= 5400 else f"{seconds / 60:.0f} min"
+
+
+def assess(flows: Iterable[LogFlow], section: LogsFlowingSection, now: float) -> tuple[list[dict[str, Any]], list[str]]:
+    pattern, window_s = re.compile(section.error_pattern), section.window_min * 60
+    rows, problems = [], []
+    for flow in flows:
+        label = f"{KIND.get(flow.kind, flow.kind)} {flow.name}"
+        errors = sum(1 for line in flow.lines if pattern.search(line))
+        found = []
+        if not flow.exists:
+            found.append(f"{label} does not exist; runbook 000 line 624 expects its logs flowing")
+        elif flow.newest is None:
+            found.append(f"{label}: no event read at all; runbook 000 line 624 expects logs flowing")
+        elif now - flow.newest > window_s:
+            found.append(f"{label}: newest event {_age(now - flow.newest)} ago; logs must flow (an event in the last "
+                         f"{section.window_min} min, runbook 000 line 624)")
+        share = errors / len(flow.lines) if flow.lines else None
+        if share is not None and share > section.max_error_share:
+            found.append(f"{label}: {errors} of {len(flow.lines)} events in the last {section.window_min} min are "
+                         f"error-level ({share:.0%}); the profile allows {section.max_error_share:.0%} (runbook 004 "
+                         f"rolls back at an error rate > 5 %)")
+        problems += found
+        rows.append({"store": label, "cloud": flow.cloud, "newest event age s": None if flow.newest is None else
+                     round(now - flow.newest, 1), "events in window": len(flow.lines), "error-level": errors,
+                     "read bounds": flow.bounds, "findings": found, "source": flow.source})
+    return rows, problems

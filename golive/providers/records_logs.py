@@ -1,0 +1,33 @@
+"""LOGS-FLOWING records: what one log store received in the window, the same shape for every cloud.
+
+Providers implement ``log_flows(window_s, max_events) -> list[LogFlow]`` (checks/test_logs_flowing.py):
+  AWS (providers/aws/logflow.py): each log group's newest streams (logs:DescribeLogStreams orderBy
+      LastEventTime, descending, at most ``MAX_STREAMS``), and in each logs:GetLogEvents from ``now - window``
+      with ``limit`` = max_events; ``newest`` is the newest event read, else the streams' lastEventTimestamp.
+  Kubernetes (providers/kubernetes/logflow.py): each namespace's Running pods (at most ``MAX_PODS``), each
+      pod's ``read_namespaced_pod_log(tail_lines=max_events, timestamps=True)``; the RFC 3339 prefix of each line.
+Lines stay in memory for the comparison (levels are counted, never attached to evidence: logs may hold secrets).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LogFlow:
+    """LOGS-FLOWING: one log group / namespace and the events it received.
+
+    kind: log-group | namespace; newest: epoch seconds of the newest event seen (None: none ever seen)
+    lines: the messages of the events inside the window (read with the bounds in ``bounds``)
+    """
+
+    cloud: str
+    kind: str
+    name: str
+    newest: float | None
+    exists: bool = True
+    lines: tuple[str, ...] = ()
+    bounds: str = ""
+    unknown: tuple[str, ...] = ()
+    source: str = ""
