@@ -26,6 +26,7 @@ def test_runbook_alarms_exist_match_and_notify_someone(section, profile, provide
                        "problems": found, "not observed": [str(b) for b in unseen]})
         problems += found
         judge.blind.extend(unseen)
+        judge.record(monitoring.alarm_facts(expected, rule, rules, actions, section))
     evidence.json("runbook alarms judged", judged)
     firing = monitoring.firing(rules)
     evidence.text("alarms in ALARM state now", "\n".join(firing) or "none")

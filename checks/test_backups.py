@@ -21,6 +21,7 @@ def test_backups_every_6h_kept_30_days_proven_by_recovery_points(section, profil
     for spot in unseen:  # a field not returned, or a resource behind a blind read: not judged
         judge.blind_to(spot.what, spot.why)
     judge.find(found)
+    judge.record(backups.facts(seen, section, now))
     evidence.json("backups observed: schedules parsed, coverage, newest recovery points, failed jobs",
                   backups.evidence(seen, section, now))
     evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])

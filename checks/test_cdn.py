@@ -27,6 +27,7 @@ def test_static_assets_come_from_the_cdn_cache(section, profile, evidence, judge
                 obs = cdn.observe(http, asset.name, str(asset.url))
                 seen.append(obs)
                 judge.find(f"{asset.name} ({obs.url}): {p}" for p in cdn.problems(obs, section))
+                judge.record(cdn.facts(obs, section))
     evidence.json("caps", {"requests per asset": cdn.REQUESTS_PER_ASSET, **http_caps(section.timeout_s)})
     evidence.text("headers seen per request", "\n\n".join(
         f"{o.name} request {f.attempt}: {o.url} -> {f.status} ({f.elapsed_ms} ms)\n"
@@ -59,6 +60,8 @@ def test_configured_cache_policies_cache_the_static_paths(section, profile, prov
         judge.find(cdn_policy.problems(mine, name, wanted.static_paths, wanted.min_default_ttl_s,
                                        wanted.require_compression))
         judge.blind.extend(cdn_policy.unknowns(mine, wanted.static_paths, wanted.require_compression))
+        judge.record(cdn_policy.facts(mine, name, wanted.static_paths, wanted.min_default_ttl_s,
+                                      wanted.require_compression))
     evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
     judge.conclude(f"declared CDN cache policies on profile {profile.name} (static paths "
                    f"{', '.join(wanted.static_paths)})")

@@ -19,6 +19,7 @@ def test_health_endpoints_answer_their_contract(section, profile, evidence, judg
                 seen = health.observe(http, str(endpoint.url), endpoint.name)
                 observations.append({"name": endpoint.name, "contract": endpoint.contract, **seen.__dict__})
                 judge.find(f"{endpoint.name} ({seen.url}): {p}" for p in health.contract_problems(endpoint.contract, seen))
+                judge.record(health.facts(endpoint.name, endpoint.contract, seen))
     evidence.json("caps per answer", http_caps(section.timeout_s))
     evidence.json("health endpoints observed", observations)
     evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])

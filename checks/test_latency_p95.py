@@ -30,4 +30,6 @@ def test_p95_and_error_rate_within_budget(section, profile, evidence, judge, tmp
     evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
     judge.find(p for s in seen for p in sampler.problems(s, section.p95_ms, section.max_error_rate,
                                                          section.max_slow_fraction, section.runbook))
+    judge.record(f for s in seen for f in sampler.facts(s, section.p95_ms, section.max_error_rate,
+                                                        section.max_slow_fraction))
     judge.conclude(f"latency budget broken on {len(judge.findings)} count(s), profile {profile.name}")

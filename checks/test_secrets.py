@@ -21,9 +21,11 @@ def test_secrets_rotate_and_key_vaults_are_protected(section, profile, providers
     problems, unseen = monitoring.secret_verdict(section, rotations, now, all_read=not rotations.blind)
     judge.find(problems)
     judge.blind.extend(unseen)
+    judge.record(monitoring.secret_facts(section, rotations, now))
     for vault in section.key_vaults:
         problems, unseen = monitoring.vault_verdict(vault, vaults, rotations, now, all_read=not vaults.blind)
         judge.find(problems)
         judge.blind.extend(unseen)
+        judge.record(monitoring.vault_facts(vault, vaults, rotations, now))
     evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
     judge.conclude(f"{len(judge.findings)} secret rotation/protection problem(s) on profile {profile.name}")

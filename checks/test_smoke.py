@@ -26,6 +26,7 @@ def test_smoke_requests_answer_in_time(section, profile, evidence, judge):
                 seen, extracted = smoke.run_step(chain.name, step, values, profile.trust.ca_bundle)
                 observed.append(asdict(seen))
                 found = smoke.problems(step, seen)
+                judge.record(smoke.facts(step, seen))
                 judge.find(f"{chain.name} / {step.name} ({step.method} {step.url}): {p}" for p in found)
                 if found:
                     for later in chain.steps[index + 1:]:

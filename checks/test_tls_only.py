@@ -66,6 +66,7 @@ def test_configured_policies_allow_tls13_only_and_match_the_live_scan(section, p
                        "ALB/NLB listeners, CloudFront, App Service, Front Door, Redis, PostgreSQL, ingress); check "
                        "the providers' credentials, region/resource group/namespaces and read permissions")
     judge.find(tls_policy.policy_problems(policies))  # the declared policies are judged on their own
+    judge.record(tls_policy.policy_facts(policies))
     if isinstance(section.live, NotApplicable):
         evidence.text("reconciliation with the live scan", f"not made: the live half is not applicable on "
                       f"{profile.name} ({section.live.not_applicable}); the declared policies were judged alone")

@@ -13,7 +13,7 @@ import pytest
 from golive.probes import turn
 from golive.probes.http import ssl_context
 from golive.profile.base import NotApplicable
-from golive.providers.records_firewall import Opening, ingress_problems, turn_openings
+from golive.providers.records_firewall import Opening, firewall_facts, ingress_problems, turn_openings
 from golive.verdict import CouldNotObserve
 
 
@@ -60,6 +60,7 @@ def test_turn_relays_allocate_and_refuse_bad_credentials(section, profile, evide
         for cause in turn.unobserved(seen, server):
             judge.blind_to(where, cause)
         judge.find(f"{where} {p}" for p in turn.problems(seen, server, live))
+        judge.record(turn.facts(seen, server, live))
     evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
     judge.conclude(f"{len(judge.findings)} TURN breach(es) on profile {profile.name}")
 
@@ -109,6 +110,7 @@ def test_turn_firewall_opens_turn_and_nothing_more(section, profile, providers, 
     evidence.json("ingress rules seen", rules)
     evidence.json("openings required", [str(o) for o in required] + [f"{o} (also accepted)" for o in also])
     found = ingress_problems(rules, required, also) if rules else []
+    judge.record(firewall_facts(rules, required, also) if rules else [])
     for problem in found:
         if judge.blind and any(word in problem for word in _ABSENT):  # unseen, not proven closed
             judge.blind_to(problem.split(" (", 1)[0], f"not found open in the rules read ({named}); it may be "

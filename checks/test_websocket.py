@@ -21,6 +21,7 @@ def test_websocket_upgrades_exchanges_and_closes(section, profile, evidence, jud
             observed.append({"name": endpoint.name, "url": endpoint.url, "tls12": asdict(tls12),
                              "connections": [asdict(c) for c in conns]})
             judge.find(f"{endpoint.name} ({endpoint.url}): {p}" for p in websocket.problems(conns, tls12))
+            judge.record(websocket.facts(endpoint.name, conns, tls12))
     evidence.json("caps", {"connections per endpoint": min(section.connections, websocket.MAX_CONNECTIONS),
                            "hard cap in code": websocket.MAX_CONNECTIONS,
                            "deadline s (upgrade and exchange; then the close)": section.timeout_s,

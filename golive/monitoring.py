@@ -18,7 +18,7 @@ from golive.providers.records_monitoring import (
     SecretRotation,
     VaultProtection,
 )
-from golive.verdict import BlindSpot, CouldNotObserve, Records
+from golive.verdict import BlindSpot, CouldNotObserve, Fact, Records
 
 UPWARD, DOWNWARD = (">", ">="), ("<", "<=")
 BEHIND = "not returned by the reads that succeeded (it may sit behind a blind read)"
@@ -57,6 +57,16 @@ def _num(value: float | None) -> str:
     return "none" if value is None else f"{value:g}"
 
 
+def _plain(value: float | None) -> float | int | None:
+    """A number as a reader writes it (70, not 70.0)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _short(target: str) -> str:
+    """A notification target by its name (the ARN's/ID's last part), never its account or endpoint."""
+    return target.replace(":", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
 # --- ALARMS --------------------------------------------------------------------------------------------------
 def candidates(expected: ExpectedAlarm, rules: Iterable[AlarmRule]) -> list[AlarmRule]:
     """The alarms that may be the one the profile means: by name when it names one, else by metric and resource."""
@@ -68,17 +78,20 @@ def candidates(expected: ExpectedAlarm, rules: Iterable[AlarmRule]) -> list[Alar
             and (expected.resource is None or expected.resource in r.resources)]
 
 
+def _same_direction(expected: ExpectedAlarm, rule: AlarmRule) -> bool:
+    """The alarm fires on the same side of its threshold as the profile's (> and >=, < and <=, or ==)."""
+    return ((expected.comparison in UPWARD and rule.comparison in UPWARD)
+            or (expected.comparison in DOWNWARD and rule.comparison in DOWNWARD)
+            or expected.comparison == rule.comparison == "==")
+
+
 def _threshold_problem(expected: ExpectedAlarm, rule: AlarmRule, runbook: str) -> str | None:
     want = expected.absolute_threshold
     said = (f"{expected.comparison} {_num(expected.threshold)} % of {_num(expected.of_maximum)} (= {_num(want)})"
             if expected.of_maximum is not None else f"{expected.comparison} {_num(want)}")
     if rule.comparison is None or rule.threshold is None:  # not returned: alarm_unknowns names the field
         return f"threshold is not static ({rule.expression}); runbook {runbook} says {said}" if rule.expression else None
-    same_direction = (
-        (expected.comparison in UPWARD and rule.comparison in UPWARD)
-        or (expected.comparison in DOWNWARD and rule.comparison in DOWNWARD)
-        or expected.comparison == rule.comparison == "==")
-    if not same_direction:
+    if not _same_direction(expected, rule):
         return f"comparison is {rule.comparison} {_num(rule.threshold)}; runbook {runbook} says {said}"
     if expected.comparison == "==":
         looser = rule.threshold != want
@@ -221,6 +234,33 @@ def alarm_verdict(expected: ExpectedAlarm, rules: list[AlarmRule], actions: dict
     return rule, [f"{head}: alarm {rule.name}: {p}" for p in problems], blind
 
 
+def alarm_facts(expected: ExpectedAlarm, rule: AlarmRule | None, rules: list[AlarmRule],
+                actions: dict[str, AlarmAction], section: AlarmsSection) -> list[Fact]:
+    """ALARMS drift: per runbook alarm, the alarm judged for it and its metric, threshold, period, window,
+    statistic, enabled flag and whom it notifies, each against the profile (ok None: not returned)."""
+    where = f"{expected.cloud} {expected.name}"
+    if rule is None:  # not found (or behind a blind read): nothing observed; drift names the alarm gone
+        return []
+    runbook = expected.runbook or section.runbook
+    direction = None if rule.comparison is None else _same_direction(expected, rule)
+    threshold_ok = None if rule.threshold is None or not direction else _threshold_problem(expected, rule, runbook) is None
+    wiring, unseen = wiring_verdict(rule, rules, actions, section)
+    return [
+        Fact(where, "alarm", rule.name, expected.alarm, True),
+        Fact(where, "metric", sorted(rule.metrics), expected.metric, expected.metric in rule.metrics),
+        Fact(where, "comparison", rule.comparison, expected.comparison, direction),
+        Fact(where, "threshold", _plain(rule.threshold), _plain(expected.absolute_threshold), threshold_ok),
+        Fact(where, "period_s", rule.period_s, expected.period_s,
+             None if expected.period_s is None or rule.period_s is None else rule.period_s == expected.period_s),
+        Fact(where, "window_s", rule.window_s, expected.window_s,
+             None if expected.window_s is None or rule.window_s is None else rule.window_s == expected.window_s),
+        Fact(where, "statistic", rule.statistic, expected.statistic),
+        Fact(where, "enabled", rule.enabled, True, rule.enabled),
+        Fact(where, "notifies", sorted(_short(t) for t in rule.actions) or dict(sorted(rule.labels.items())),
+             "someone" if section.require_actions else None,
+             None if unseen or rule.enabled is None else not wiring)]
+
+
 def action_map(actions: Iterable[AlarmAction]) -> dict[str, AlarmAction]:
     return {a.target.lower(): a for a in actions}
 
@@ -298,6 +338,55 @@ def secret_verdict(section: SecretsSection, found: list[SecretRotation], now: dt
         elif key.interval_days is not None and key.interval_days > 365:
             out.append(f"KMS key {ref}: rotation period is {key.interval_days} days; at most 365")
     return out, blind
+
+
+def secret_facts(section: SecretsSection, found: list[SecretRotation], now: dt.datetime) -> list[Fact]:
+    """SECRETS drift: per secret and KMS key the profile names (prefixes expanded), rotation on, interval and days
+    since the last rotation (volatile: it moves on its own)."""
+    out: list[Fact] = []
+    secrets = {s.name: s for s in found if s.kind == "secret"}
+    wanted = list(dict.fromkeys([*section.secrets, *sorted(n for n in secrets for p in section.secret_prefixes
+                                                            if n.startswith(p))]))
+    for name in wanted:
+        where, secret = f"secret {name}", secrets.get(name)
+        if secret is None:  # not found (or behind a blind read): nothing observed; drift names it gone
+            continue
+        interval = secret.interval_days if secret.interval_days is not None else secret.schedule
+        last = secret.last_rotated or secret.created
+        age = None if last is None else round((now - last).total_seconds() / 86400, 1)
+        out += [Fact(where, "rotation enabled", secret.rotation_enabled, True, secret.rotation_enabled),
+                Fact(where, "rotation interval days", interval, f"<= {section.rotation_days}",
+                     None if secret.interval_days is None else secret.interval_days <= section.rotation_days),
+                Fact(where, "days since last rotation", age, f"<= {section.rotation_days}",
+                     None if age is None else age <= section.rotation_days, volatile=True)]
+    keys = [k for k in found if k.kind == "kms-key"]
+    for ref in section.kms_keys:
+        key = next((k for k in keys if ref in (k.name, *k.aliases) or k.name.endswith(f"/{ref}")), None)
+        where = f"KMS key {ref}"
+        out += [] if key is None else [
+            Fact(where, "rotation enabled", key.rotation_enabled, True, key.rotation_enabled),
+            Fact(where, "rotation period days", key.interval_days, "<= 365",
+                 None if key.interval_days is None else key.interval_days <= 365)]
+    return out
+
+
+def vault_facts(expected: KeyVaultExpectation, vaults: list[VaultProtection], secrets: list[SecretRotation],
+                now: dt.datetime) -> list[Fact]:
+    """SECRETS drift: one Key Vault's soft delete, its retention and purge protection, and per enabled secret
+    whether it expires in the future (days left are volatile, so only the verdict is kept)."""
+    where = f"key vault {expected.name}"
+    vault = next((v for v in vaults if v.name == expected.name), None)
+    if vault is None:
+        return []
+    out = [Fact(where, "soft delete", vault.soft_delete, True, vault.soft_delete),
+           Fact(where, "soft delete days", vault.soft_delete_days, f">= {expected.min_soft_delete_days}",
+                None if vault.soft_delete_days is None else vault.soft_delete_days >= expected.min_soft_delete_days),
+           Fact(where, "purge protection", vault.purge_protection, True, vault.purge_protection)]
+    for secret in (s for s in secrets if s.kind == "key-vault-secret" and s.store == vault.name and s.enabled):
+        expires = secret.expires is not None and secret.expires > now
+        out.append(Fact(f"{where} secret {secret.name}", "expires in the future", expires,
+                        True if expected.secrets_expire else None, expires if expected.secrets_expire else None))
+    return out
 
 
 def vault_problems(expected: KeyVaultExpectation, vaults: list[VaultProtection], secrets: list[SecretRotation],
@@ -386,3 +475,15 @@ def retention_verdict(section: LogRetentionSection, found: list[LogRetention], a
             out.append(f"{what} {store.name}: retention is {store.retention_days} days; runbook 002 asks for at "
                        f"least {section.min_days}")
     return judged, out, blind
+
+
+def retention_facts(section: LogRetentionSection, judged: list[LogRetention]) -> list[Fact]:
+    """LOG-RETENTION drift: per log group/workspace the profile names, its retention in days (or never expires)."""
+    out = []
+    for store in judged:
+        where = f"{'log group' if store.kind == 'log-group' else 'Log Analytics workspace'} {store.name}"
+        days = "never expires" if store.never_expires else store.retention_days
+        ok = (section.allow_never_expire if store.never_expires else
+              None if store.retention_days is None else store.retention_days >= section.min_days)
+        out.append(Fact(where, "retention", days, f">= {section.min_days} days", ok))
+    return out

@@ -137,3 +137,81 @@ def test_the_bundle_summary_has_a_changed_since_section_when_drift_is_known():
     quiet = summary_markdown({**new, "drift": drift.section(old, old)}, [])
     assert "No change in any verdict or judged value." in quiet
     assert "Changed since" not in summary_markdown(new, [])
+
+
+# --- every other item records what it judged (issue 15 bullet 3) ---------------------------------------------
+CONFIGURED = ("BACKUPS", "ALARMS", "LOG-RETENTION", "SECRETS", "AUTOSCALING", "CDN", "TURN", "TLS-ONLY")
+LIVE = ("HEALTH", "WEBSOCKET", "SMOKE")
+OFF = "drift self-test: the other half is proven in its own self-test"
+
+
+EVERY = ("backups", "alarms", "log_retention", "secrets", "autoscaling", "cdn", "turn", "tls_only", "health",
+         "websocket", "smoke")
+
+
+def _every_item_gate(pytester, lab, lab_rt, aws_variant: str = "compliant", azure_variant: str = "compliant",
+                     modules: tuple[str, ...] = EVERY) -> GateResult:
+    """One gate run over the configured halves of the local profile (the emulated clouds) and the live halves
+    of HEALTH, CDN, TURN, WEBSOCKET and SMOKE (lab servers on free ports, named by the profile, never by port)."""
+    import copy
+
+    from golive.lab.components.coturn import lab_secret
+    from golive.profile.load import load_profile
+    from lab_providers import azure, kubernetes
+    from test_check_smoke import smoke_section
+
+    lab_rt.ca()
+    local = copy.deepcopy(load_profile("local").raw["items"])
+    items = {i: local[i] for i in CONFIGURED}
+    for item, half in {"AUTOSCALING": "live", "TLS-ONLY": "live"}.items():
+        items[item][half] = {"not_applicable": OFF}
+    nginx, coturn = lab("nginx", "compliant"), lab("coturn")
+    items["CDN"]["assets"] = [{"name": "main.js", "url": nginx.endpoints["asset"]}]
+    host, port = coturn.endpoints["turn"].rsplit(":", 1)
+    items["TURN"]["live"] = {
+        "secret": "turn_shared_secret", "realm": "turn.lab.golive.test", "timeout_s": 1.0,
+        "allow_loopback_peers": True,
+        "servers": [{"name": "turn-1", "host": host, "udp_port": int(port), "tcp_port": int(port),
+                     "tls_port": int(coturn.endpoints["tls"].rsplit(":", 1)[1])}]}
+    items["HEALTH"] = {"endpoints": [{"name": "api", "url": f"{nginx.endpoints['https']}/health",
+                                      "contract": "silenttalk-api"}]}
+    items["WEBSOCKET"] = {"timeout_s": 2.0, "connections": 2,
+                          "endpoints": [{"name": "signaling", "url": lab("websocket").endpoints["wss"]}]}
+    items["SMOKE"] = smoke_section(lab("smoke"))
+    providers = {**aws(lab("aws", aws_variant)), **azure(lab("azure", azure_variant)),
+                 **kubernetes(lab("kubernetes", "compliant"))}
+    profile = profile_dict(items, runbooks=["000", "001", "002", "003", "004"], providers=providers,
+                           trust={"ca_bundle": str(lab_rt.ca_file)},
+                           secrets={"turn_shared_secret": {"env": "GOLIVE_DRIFT_TURN_SECRET_UNSET",
+                                                           "file": str(lab_secret(lab_rt))}})
+    return run_gate(pytester, profile, *modules)
+
+
+def test_every_item_records_its_facts_and_an_unchanged_lab_shows_no_drift_while_a_broken_field_is_named(
+        pytester, lab, lab_rt):
+    first = _every_item_gate(pytester, lab, lab_rt)
+    items = first.summary["items"]
+    assert {i: items[i]["verdict"] for i in (*CONFIGURED, *LIVE)} == dict.fromkeys((*CONFIGURED, *LIVE), "passed"), \
+        first.output[-4000:]
+    assert {i for i in (*CONFIGURED, *LIVE) if not items[i].get("facts")} == set(), "every item records facts"
+    resources = {f["resource"] for i in (*CONFIGURED, *LIVE) for f in items[i]["facts"]}
+    assert not [r for r in resources if "127.0.0.1" in r or "https://" in r], resources  # no URL, no port
+
+    again = _every_item_gate(pytester, lab, lab_rt)
+    assert again.summary["drift"]["changes"] == [], [c["line"] for c in again.summary["drift"]["changes"]]
+
+    # the broken accounts' other resources carry their own account ids: judge only the items they break (and the
+    # live targets, unchanged); drift compares the items both runs judged
+    broken = _every_item_gate(pytester, lab, lab_rt, aws_variant="alarms-broken", azure_variant="logs-retention-7d",
+                              modules=("alarms", "log_retention", "health", "websocket", "smoke"))
+    changes = broken.summary["drift"]["changes"]
+    lines = [c["line"] for c in changes]
+    named = [(c["item"], c["field"], c["old"], c["new"], c["now"]) for c in changes if c["change"] == "changed"]
+    assert ("ALARMS", "threshold", 70, 90, "non-compliant") in named, lines
+    assert ("LOG-RETENTION", "retention", 30, 7, "non-compliant") in named, lines
+    assert "ALARMS: verdict passed → non-compliant" in lines and "LOG-RETENTION: verdict passed → non-compliant" in lines
+    assert {c["item"] for c in changes} == {"ALARMS", "LOG-RETENTION"}, lines  # the live targets did not change
+    assert [c["line"] for c in changes if c["item"] == "LOG-RETENTION"] == [
+        "LOG-RETENTION: verdict passed → non-compliant",
+        "LOG-RETENTION Log Analytics workspace silenttalk-logs: retention 30 → 7 (now non-compliant)"]
+    assert "ALARMS aws cpu: threshold 70 → 90 (now non-compliant)" in lines

@@ -29,7 +29,7 @@ from typing import Any
 from golive import schedules
 from golive.profile.items.backups import BackupsSection
 from golive.providers.records import BackupJob, BackupSchedule, DataProtection, RecoveryPoint
-from golive.verdict import BlindSpot
+from golive.verdict import BlindSpot, Fact
 
 GOOD_POINT = frozenset({"COMPLETED", "AVAILABLE"})
 BAD_JOB = frozenset({"FAILED", "EXPIRED", "ABORTED", "PARTIAL", "PARTIALLYFAILED", "FAILEDVALIDATION",
@@ -265,6 +265,51 @@ def _failed_jobs(jobs: Sequence[BackupJob], section: BackupsSection, now: dt.dat
     return [f"{j.resource}: backup job {j.state} {_age_h(j.at, now):.1f} h ago ({j.at:%Y-%m-%d %H:%M} UTC; "
             f"{j.source}); runbook 000 requires no failed backup jobs in the last "
             f"{section.failed_jobs_window_h:g} h" for j in bad]
+
+
+# --- drift ------------------------------------------------------------------------------------------------
+def facts(seen: Observed, section: BackupsSection, now: dt.datetime) -> list[Fact]:
+    """BACKUPS drift: each schedule's expression and retention, each resource's coverage, largest gap, newest
+    recovery point age (volatile) and protections, and the failed jobs in the window (volatile)."""
+    parsed = parse_all(seen.schedules, now)
+    out: list[Fact] = []
+    for rec in seen.schedules:
+        where = f"schedule {_rule_name(rec)}"
+        out += [Fact(where, "expression", rec.expression), Fact(where, "timezone", rec.timezone),
+                Fact(where, "retention_days", rec.retention_days, f">= {section.retention_days:g}",
+                     None if "retention" in " ".join(rec.unknown) else _kept(rec, section)),
+                Fact(where, "covers", sorted(rec.covers)), Fact(where, "copies_to", sorted(rec.copies_to))]
+    for resource in section.resources:
+        covering = [p for p in parsed if resource in p.record.covers]
+        kept = [p for p in covering if _kept(p.record, section)]
+        gap = schedules.largest_gap([p.schedule for p in kept], now).hours if kept else None
+        out += [Fact(resource, "covered by", sorted(p.name for p in covering), "a schedule", bool(covering)),
+                Fact(resource, "largest gap h (rules kept long enough)", gap, f"<= {section.interval_h:g}",
+                     gap is not None and gap <= section.interval_h)]
+        done = [p.completed_at for p in seen.points if p.resource == resource and p.status.upper() in GOOD_POINT
+                and p.completed_at is not None]
+        age = round(_age_h(max(done), now), 1) if done else None
+        out.append(Fact(resource, "newest recovery point age h", age, f"< {section.recent_h:g}",
+                        age is not None and age <= section.recent_h, volatile=True))
+        for rec in (p for p in seen.protections if p.resource == resource):
+            out += [_protection_fact(resource, key, value, section) for key, value in sorted(rec.settings.items())]
+    since = now - dt.timedelta(hours=section.failed_jobs_window_h)
+    failed = sorted({j.resource for j in seen.jobs
+                     if j.at >= since and j.state.upper().replace("_", "") in BAD_JOB})
+    out.append(Fact("backup jobs", f"failed in the last {section.failed_jobs_window_h:g} h", failed, "none",
+                    not failed, volatile=True))
+    return out
+
+
+def _protection_fact(resource: str, key: str, value: object, section: BackupsSection) -> Fact:
+    """One service-level protection setting, against what the profile asks of it (if anything)."""
+    asked = {"point_in_time_recovery": section.point_in_time_recovery, "versioning": section.versioning,
+             "geo_redundant_backup": resource in section.cross_region}
+    if key == "backup_retention_days" and isinstance(value, int | float):
+        return Fact(resource, key, value, f">= {section.retention_days:g}", value >= section.retention_days)
+    if asked.get(key) and value is not None:
+        return Fact(resource, key, value, True, value is not False)
+    return Fact(resource, key, value)
 
 
 # --- evidence ---------------------------------------------------------------------------------------------

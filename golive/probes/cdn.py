@@ -15,7 +15,7 @@ from werkzeug.datastructures import ResponseCacheControl
 from werkzeug.http import parse_cache_control_header
 
 from golive.probes.http import describe_error
-from golive.verdict import CouldNotObserve
+from golive.verdict import CouldNotObserve, Fact
 
 REQUESTS_PER_ASSET = 2
 RUNBOOK = "runbook 000 (lines 597-601)"
@@ -90,3 +90,25 @@ def problems(obs: CdnObservation, section) -> list[str]:
             found.append(f"Cache-Control is {raw!r}; the profile's cache policy requires max-age >= "
                          f"{section.min_max_age_s} s")
     return found
+
+
+def facts(obs: CdnObservation, section) -> list[Fact]:
+    """CDN drift (live half): per asset (by the profile's name, never its URL or port) the second answer's status,
+    cache status and Cache-Control; the Age it carries moves on its own (volatile: present and a number or not)."""
+    second = obs.second
+    present = {h: v for h in section.cache_status_headers if (v := second.value(h)) is not None}
+    hit = any(re.search(section.hit_pattern, v) for v in present.values())
+    age = second.value("Age")
+    control = second.value("Cache-Control")
+    policy = parse_cache_control_header(control, cls=ResponseCacheControl)
+    lifetime = policy.s_maxage if policy.s_maxage is not None else policy.max_age
+    return [Fact(obs.name, "second request status", second.status, 200, second.status == 200),
+            Fact(obs.name, "cache status", "; ".join(f"{h}: {v}" for h, v in present.items()) or None,
+                 section.hit_pattern, hit),
+            Fact(obs.name, "Age", age, "present" if section.require_age else None,
+                 (age is not None and age.strip().isdigit()) if section.require_age else None, volatile=True),
+            Fact(obs.name, "Cache-Control", control,
+                 None if section.min_max_age_s is None else f"max-age >= {section.min_max_age_s}",
+                 None if section.min_max_age_s is None else (control is not None and not policy.no_store
+                                                             and lifetime is not None
+                                                             and lifetime >= section.min_max_age_s))]

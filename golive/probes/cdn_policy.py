@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from golive.providers.records_cdn import CdnCachePolicy
-from golive.verdict import BlindSpot
+from golive.verdict import BlindSpot, Fact
 
 RUNBOOK = "runbook 000 (lines 595-601) expects static assets cached"
 
@@ -81,4 +81,27 @@ def unknowns(policies: Sequence[CdnCachePolicy], static_paths: Sequence[str],
                                                         f"({_said(policy)}), so it is not judged"))
         elif policy.caching_enabled and require_compression and policy.compress is None:
             out.append(BlindSpot(f"compression of {where}", f"{policy.source}: not returned, so it is not judged"))
+    return out
+
+
+def facts(policies: Sequence[CdnCachePolicy], distribution: str, static_paths: Sequence[str],
+          min_default_ttl_s: int, require_compression: bool = False) -> list[Fact]:
+    """CDN drift (configured half): per distribution (by the profile's name) and static path, the pattern serving
+    it and its caching, TTLs and compression, against the profile (ok None: not returned or not judged)."""
+    out: list[Fact] = []
+    for static_path in static_paths:
+        where, policy = f"{distribution} path {static_path}", serving(policies, static_path)
+        out.append(Fact(where, "served by pattern", None if policy is None else policy.path_pattern, "some pattern",
+                        policy is not None))
+        if policy is None:
+            continue
+        cached = policy.caching_enabled
+        ttl = [None if v is None or not cached else v >= min_default_ttl_s
+               for v in (policy.default_ttl_s, policy.max_ttl_s)]
+        out += [Fact(where, "caching_enabled", cached, True, cached),
+                Fact(where, "default_ttl_s", policy.default_ttl_s, f">= {min_default_ttl_s}", ttl[0]),
+                Fact(where, "max_ttl_s", policy.max_ttl_s, f">= {min_default_ttl_s}", ttl[1]),
+                Fact(where, "min_ttl_s", policy.min_ttl_s),
+                Fact(where, "compress", policy.compress, True if require_compression else None,
+                     None if not require_compression or policy.compress is None or not cached else policy.compress)]
     return out

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from golive.probes.http import DeadlineExceeded, describe_error
-from golive.verdict import CouldNotObserve
+from golive.verdict import CouldNotObserve, Fact
 
 
 @dataclass(frozen=True)
@@ -82,3 +82,22 @@ def contract_problems(contract: str, obs: HealthObservation) -> list[str]:
     elif contract == "enterprise-ready":
         problems += _deps_down(body.get("checks"), {"connected"}, "checks")
     return problems
+
+
+def facts(name: str, contract: str, obs: HealthObservation) -> list[Fact]:
+    """HEALTH drift: per endpoint (by the profile's name, never its URL or port) the status answered, the body's
+    status and dependency states, and whether the contract held; the time taken is volatile."""
+    held = not contract_problems(contract, obs)
+    out = [Fact(name, "HTTP status", "timed out" if obs.timed_out else obs.status, 200,
+                not obs.timed_out and obs.status == 200),
+           Fact(name, "contract", contract, "holds", held),
+           Fact(name, "elapsed ms", obs.elapsed_ms, "within the timeout", not obs.timed_out, volatile=True)]
+    body = obs.body_json
+    if contract == "silenttalk-client" or not isinstance(body, dict):
+        return out + [Fact(name, "body", obs.body_text.strip()[:60] if obs.status == 200 else None)]
+    out.append(Fact(name, "body status", body.get("status")))
+    deps = {"silenttalk-api": {k: body.get(k) for k in ("database", "redis")},
+            "enterprise-health": body.get("services"), "enterprise-ready": body.get("checks")}.get(contract)
+    for dep, state in sorted(deps.items()) if isinstance(deps, dict) else ():
+        out.append(Fact(name, f"dependency {dep}", state.get("status") if isinstance(state, dict) else state))
+    return out

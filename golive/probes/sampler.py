@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from hdrh.histogram import HdrHistogram
 
 from golive.probes.http import ssl_context
-from golive.verdict import BlindSpot, CouldNotObserve, Records
+from golive.verdict import BlindSpot, CouldNotObserve, Fact, Records
 
 LOWEST_US, HIGHEST_US, DIGITS = 1, 120_000_000, 3  # 1 µs .. 120 s, 3 significant digits
 MAX_SAMPLER_LAG_MS = 20.0
@@ -375,6 +375,20 @@ def problems(seen: LatencyObservation, p95_ms: float | None, max_error_rate: flo
     if seen.slow_fraction is not None and seen.slow_fraction > max_slow_fraction:
         out.append(f"{where}: {seen.slow_fraction * 100:.2f} % of requests took over {seen.slow_ms:g} ms; "
                    f"runbook {runbook} allows at most {max_slow_fraction * 100:g} %")
+    return out
+
+
+def facts(seen: LatencyObservation, p95_ms: float | None, max_error_rate: float,
+          max_slow_fraction: float) -> list[Fact]:
+    """LATENCY-P95 drift: per endpoint (by the profile's name, never its URL or port) p95, error rate and slow
+    fraction against the budget; all volatile (they move on their own), so compared by whether they held."""
+    out = [Fact(seen.endpoint, "p95 ms", round(seen.p95_ms, 1), None if p95_ms is None else f"< {p95_ms:g}",
+                None if p95_ms is None else seen.p95_ms < p95_ms, volatile=True),
+           Fact(seen.endpoint, "error rate", round(seen.error_rate, 4), f"< {max_error_rate:g}",
+                seen.error_rate < max_error_rate, volatile=True)]
+    if seen.slow_fraction is not None:
+        out.append(Fact(seen.endpoint, f"fraction over {seen.slow_ms:g} ms", round(seen.slow_fraction, 4),
+                        f"<= {max_slow_fraction:g}", seen.slow_fraction <= max_slow_fraction, volatile=True))
     return out
 
 

@@ -16,7 +16,7 @@ import httpx
 
 from golive.probes.http import describe_error
 from golive.providers.records_scaling import ScalingPolicy, ScalingStatus
-from golive.verdict import BlindSpot, CouldNotObserve
+from golive.verdict import BlindSpot, CouldNotObserve, Fact
 
 
 def policy_problems(expected: Any, found: list[ScalingPolicy], runbook: str) -> list[str]:
@@ -50,6 +50,33 @@ def policy_problems(expected: Any, found: list[ScalingPolicy], runbook: str) -> 
             got = _flatten(p.behavior).get(dotted)
             if got != want:
                 out.append(f"{where}: behavior.{dotted} is {got!r}; the profile requires {want!r}")
+    return out
+
+
+def policy_facts(expected: Any, found: list[ScalingPolicy]) -> list[Fact]:
+    """AUTOSCALING drift (configured half): per scaler of ``expected.resource`` its metric, target, min/max
+    capacity, scale-in threshold, window and behavior, against the profile (ok None: not returned)."""
+    out: list[Fact] = []
+
+    def same(seen: Any, want: Any) -> bool | None:
+        return None if seen is None else seen == want
+
+    for p in (p for p in found if p.resource == expected.resource):
+        where = f"{p.resource} ({p.platform})"
+        out += [Fact(where, "metric", p.metric, "cpu", p.metric == "cpu"),
+                Fact(where, "target %", p.target, expected.target,
+                     p.target is not None and abs(p.target - expected.target) <= 1e-6),
+                Fact(where, "min capacity", p.min_capacity, expected.min_capacity,
+                     same(p.min_capacity, expected.min_capacity)),
+                Fact(where, "max capacity", p.max_capacity, expected.max_capacity,
+                     same(p.max_capacity, expected.max_capacity)),
+                Fact(where, "scale-in threshold %", p.scale_in_threshold, expected.scale_in_threshold,
+                     None if expected.scale_in_threshold is None else p.scale_in_threshold == expected.scale_in_threshold),
+                Fact(where, "window s", p.window_s, expected.window_s,
+                     None if expected.window_s is None else p.window_s == expected.window_s)]
+        wanted = _flatten(expected.behavior or {})
+        out += [Fact(where, f"behavior.{k}", v, wanted.get(k), None if k not in wanted else v == wanted[k])
+                for k, v in sorted(_flatten(p.behavior).items())]
     return out
 
 

@@ -17,7 +17,7 @@ import httpx
 
 from golive.probes.http import DeadlineExceeded, client, describe_error
 from golive.profile.items.smoke import PLACEHOLDER, SmokeChain, SmokeStep
-from golive.verdict import CouldNotObserve
+from golive.verdict import CouldNotObserve, Fact
 
 _SEGMENT = re.compile(r"\.([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]")
 _MISSING = object()
@@ -112,3 +112,14 @@ def problems(step: SmokeStep, seen: StepObservation) -> list[str]:
     if seen.missing:
         found.append(f"JSON field(s) missing: {', '.join(seen.missing)} (answer has {', '.join(seen.json_keys) or 'no JSON object'})")
     return found
+
+
+def facts(step: SmokeStep, seen: StepObservation) -> list[Fact]:
+    """SMOKE drift: per chain and step (by the profile's names, never a URL, token or port) the status answered
+    and the JSON fields missing; the time taken is volatile (compared by whether it was within the limit)."""
+    where = f"{seen.chain} / {seen.step}"
+    return [Fact(where, "HTTP status", "timed out" if seen.timed_out else seen.status, step.status,
+                 not seen.timed_out and seen.status == step.status),
+            Fact(where, "JSON fields missing", sorted(seen.missing), [], not seen.missing),
+            Fact(where, "elapsed ms", seen.elapsed_ms, f"<= {step.time_limit_s * 1000:g}", not seen.timed_out,
+                 volatile=True)]

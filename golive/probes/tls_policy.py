@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from golive.probes.tls import ALLOWED, RUNBOOKS_TLS, TlsObservation
 from golive.providers.records_tls import DATA_KINDS, EDGE_KINDS, PROTOCOL_ORDER, TlsPolicy, normalize_protocol
+from golive.verdict import Fact
 
 RUNBOOK_DATA = "runbook 002 (lines 254-255) requires SSL/TLS required and non-SSL disabled"
 
@@ -44,6 +45,25 @@ def policy_problems(policies: Sequence[TlsPolicy]) -> list[str]:
             found.append(f"{_declared(policy)}: unknown kind {policy.kind!r} (known: "
                          f"{', '.join(sorted(EDGE_KINDS | DATA_KINDS))})")
     return found
+
+
+def policy_facts(policies: Sequence[TlsPolicy]) -> list[Fact]:
+    """TLS-ONLY drift (configured half): per declared policy the protocols it allows (and TLS required for data
+    stores), with the raw values read, each against the runbooks (ok: the policy has no finding)."""
+    out: list[Fact] = []
+    for policy in policies:
+        where = f"{policy.kind} {policy.resource}"
+        held = not policy_problems([policy])
+        try:
+            allowed: list[str] | str = list(policy.allowed)
+        except ValueError as exc:
+            allowed = str(exc)
+        wanted = sorted(ALLOWED) if policy.kind in EDGE_KINDS else "TLS 1.2 or newer"
+        out.append(Fact(where, "protocols allowed", allowed, wanted, held))
+        if policy.kind in DATA_KINDS:
+            out.append(Fact(where, "TLS required", policy.tls_required, True, policy.tls_required))
+        out += [Fact(where, key, value) for key, value in sorted(policy.declared.items())]
+    return out
 
 
 def _observed_name(obs: TlsObservation) -> str:

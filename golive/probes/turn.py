@@ -35,6 +35,7 @@ from aioice import stun
 from aioice.turn import UDP_TRANSPORT, TurnClientTcpProtocol, TurnClientUdpProtocol
 
 from golive.profile.items.turn import TurnLive, TurnServer
+from golive.verdict import Fact
 
 T = TypeVar("T")
 TLS_ORDER = ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
@@ -487,6 +488,46 @@ def problems(obs: TurnObservation, server: TurnServer, section: TurnLive) -> lis
     for version, answer in obs.legacy_tls.items():
         if answer.ok:
             out.append(f"{labels['tls']}: accepts {version}; the profile requires {section.tls_min_version} or newer")
+    return out
+
+
+def _said(answer: Answer | None) -> str | None:
+    """An answer in words for drift: granted, or the STUN code / failure (never a port, a time or an address)."""
+    if answer is None:
+        return None
+    if answer.ok:
+        return "granted"
+    return "no answer (blind)" if answer.blind else f"refused {answer.code}" if answer.code else "failed"
+
+
+def facts(obs: TurnObservation, server: TurnServer, section: TurnLive) -> list[Fact]:
+    """TURN drift (live half): per server (by the profile's name) and transport, the allocation, relay range,
+    permission, round trip, TLS version and realm; the bad-credential answers; round-trip time is volatile."""
+    out: list[Fact] = []
+    for a in obs.allocations:
+        where = f"{server.name} {a.transport}"
+        in_range = None if a.relayed is None else section.relay_port_min <= a.relayed[1] <= section.relay_port_max
+        out += [Fact(where, "allocation", _said(a.answer), "granted", None if a.answer.blind else a.answer.ok),
+                Fact(where, "relayed port in range", in_range, f"{section.relay_port_min}-{section.relay_port_max}",
+                     in_range),
+                Fact(where, "permission for the check's peer", _said(a.permission), "granted",
+                     None if a.permission is None or a.permission.blind else a.permission.ok),
+                Fact(where, "round trip through the relay", _said(a.round_trip), "granted",
+                     None if a.round_trip is None or a.round_trip.blind else a.round_trip.ok),
+                Fact(where, "round trip ms", a.rtt_ms, volatile=True)]
+        if a.transport == "tls":
+            new_enough = None if a.tls_version not in TLS_ORDER else (
+                TLS_ORDER.index(a.tls_version) >= TLS_ORDER.index(section.tls_min_version))
+            out.append(Fact(where, "TLS version", a.tls_version, f">= {section.tls_min_version}", new_enough))
+        if a.realm is not None:
+            out.append(Fact(where, "realm", a.realm, section.realm,
+                            None if section.realm is None else a.realm == section.realm))
+    refused = [("wrong password", obs.wrong_password), ("expired username", obs.expired_username),
+               ("no credentials", obs.no_credentials),
+               *((f"permission for denied peer {ip}", answer) for ip, answer in sorted(obs.denied_peers.items())),
+               *((f"legacy {version}", answer) for version, answer in sorted(obs.legacy_tls.items()))]
+    out += [Fact(server.name, what, _said(answer), "refused", None if answer.blind else not answer.ok)
+            for what, answer in refused]
     return out
 
 

@@ -20,7 +20,7 @@ from websockets.sync.client import connect
 
 from golive.probes.http import ssl_context
 from golive.profile.items.websocket import MAX_CONNECTIONS
-from golive.verdict import CouldNotObserve
+from golive.verdict import CouldNotObserve, Fact
 
 MAX_ANSWER_CHARS = 4096  # of a declared message's answer kept for the comparison and evidence
 
@@ -156,3 +156,22 @@ def problems(conns: list[WsConnection], tls12: Tls12Attempt | None) -> list[str]
     if tls12 is not None and tls12.accepted:
         found.append(f"accepts TLS 1.2 ({tls12.detail}); runbook 000 line 533: should not connect with TLS 1.2")
     return found
+
+
+def facts(name: str, conns: list[WsConnection], tls12: Tls12Attempt | None) -> list[Fact]:
+    """WEBSOCKET drift: per endpoint (by the profile's name, never its URL or port) how many of its separate
+    connections upgraded, negotiated TLS 1.3, answered and closed cleanly, and whether TLS 1.2 was refused."""
+    total = len(conns)
+    upgraded = sum(1 for c in conns if c.status == 101)
+    answered = sum(1 for c in conns if c.answered)
+    clean = sum(1 for c in conns if c.closed_cleanly)
+    versions = sorted({c.tls_version for c in conns if c.tls_version})
+    ports = [c.local_port for c in conns if c.local_port is not None]
+    out = [Fact(name, "connections upgraded (101)", upgraded, total, upgraded == total),
+           Fact(name, "TLS versions negotiated", versions, ["TLSv1.3"], versions == ["TLSv1.3"]),
+           Fact(name, "connections answered", answered, total, answered == total),
+           Fact(name, "connections closed cleanly", clean, total, clean == total),
+           Fact(name, "separate TCP connections", len(ports) == len(set(ports)), True, len(ports) == len(set(ports)))]
+    if tls12 is not None:
+        out.append(Fact(name, "TLS 1.2", "accepted" if tls12.accepted else "refused", "refused", not tls12.accepted))
+    return out

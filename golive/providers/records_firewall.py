@@ -26,7 +26,7 @@ import ipaddress
 import socket
 from dataclasses import dataclass
 
-from golive.verdict import CouldNotObserve
+from golive.verdict import CouldNotObserve, Fact
 
 WORLD = {"0.0.0.0/0", "::/0", "*", "any", "internet"}
 _ALL = {"all", "*", "-1", "any"}
@@ -142,4 +142,29 @@ def ingress_problems(rules: list[IngressRule], required: list[Opening], also_ope
                 sources = ", ".join(s for s in rule.sources if s.strip().lower() in WORLD)
                 out.append(f"{rule.group} opens {_fmt(extra, proto)} to {sources}; only TURN's ports may be open to "
                            f"the world")
+    return out
+
+
+def firewall_facts(rules: list[IngressRule], required: list[Opening], also_open: list[Opening] = ()) -> list[Fact]:
+    """TURN drift (firewall half): each opening TURN needs (by what it is for; its ports are the required value)
+    open to the world, closed or open in part, and every world opening beyond TURN's by group."""
+    world = [r for r in rules if r.to_world]
+    out: list[Fact] = []
+    for need in required:
+        missing = _subtract((need.port_from, need.port_to),
+                            [(r.port_from, r.port_to) for r in world if need.protocol in r.protocols()])
+        state = ("open" if not missing else "closed" if missing == [(need.port_from, need.port_to)]
+                 else f"open in part ({_fmt(missing, need.protocol)} closed)")
+        out.append(Fact("TURN openings to the world", need.why or str(need), state, f"{need} open", not missing))
+    allowed = [*required, *also_open]
+    extra: dict[str, list[str]] = {}
+    for rule in world:
+        for proto in (p for p in rule.protocols() if p in {"tcp", "udp"}):
+            spans = _subtract((rule.port_from, rule.port_to),
+                              [(o.port_from, o.port_to) for o in allowed if o.protocol == proto])
+            if spans:
+                extra.setdefault(rule.group, []).append(_fmt(spans, proto))
+    for group in sorted({r.group for r in rules}):
+        out.append(Fact(f"group {group}", "opens beyond TURN to the world", sorted(extra.get(group, [])), "nothing",
+                        not extra.get(group)))
     return out
