@@ -6,12 +6,17 @@ and gives its p95, error rate and whether anything answered. A pure function com
 rollback triggers of runbooks 004 ("When to Rollback") and 001, and with the p95 of the last READY run
 (degradation > 50 %). The first interval that breaks a trigger ends the watch: ROLL BACK, naming it. A window
 with every interval judged and none broken is HOLDING. Nothing ever answering is COULD NOT OBSERVE.
+The profile's ``metrics`` sources add the clouds' own figures (CloudWatch, Azure Monitor, read through the
+providers): after each interval the metric periods published since are read and judged with the same triggers,
+each hit naming its metric; a metric read that fails or a figure not returned is a blind spot beside the live
+sample, so the watch is never HOLDING on metrics it did not see.
 Traffic is capped by rate, requests and time, in code: at most ``max_requests`` over the whole watch, and the
 watch ends by ``window_s + intervals * (timeout_s + 1)`` s.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import time
@@ -20,7 +25,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from golive.probes import sampler
-from golive.profile.watch import WatchSection, WatchTriggers
+from golive.profile.watch import WatchMetricSource, WatchSection, WatchTriggers
+from golive.providers.records_watch import MetricInterval
 from golive.verdict import BlindSpot, CouldNotObserve, Records
 
 HOLDING, ROLL_BACK, COULD_NOT_OBSERVE = "HOLDING", "ROLL BACK", "COULD NOT OBSERVE"
@@ -59,9 +65,10 @@ class Hit:
     trigger: str
     runbook: str
     seen: str
+    source: str = "live sample"
 
     def __str__(self) -> str:
-        return f"{self.trigger} ({self.seen}; runbook {self.runbook})"
+        return f"{self.trigger} ({self.seen}; runbook {self.runbook}; from the {self.source})"
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,12 @@ class Outcome:
     hits: tuple[Hit, ...]
     at: Figures | None
     why: str
+    metric_at: MetricInterval | None = None
+    blind: tuple[str, ...] = ()  # what the metric half could not see, named beside the verdict
+
+
+#: reads one metric source's periods in [start, end): records and blind spots (golive.watch_cli: the providers)
+MetricReader = Callable[[WatchMetricSource, dt.datetime, dt.datetime, int], Records]
 
 
 def triggers_broken(seen: Figures, triggers: WatchTriggers, baseline_p95_ms: float | None) -> list[Hit]:
@@ -118,19 +131,111 @@ def trusted(seen: Figures, hits: list[Hit]) -> tuple[Figures, list[Hit]]:
                               f"trusted; lower rate_per_s or run golive on a larger machine"), []
 
 
+def metric_triggers(seen: MetricInterval, triggers: WatchTriggers) -> tuple[list[Hit], list[str]]:
+    """The rollback triggers one cloud metric period breaks, and its figures the cloud did not return (pure).
+
+    Each hit names its metric ("error rate > 5 % (CloudWatch HTTPCode_Target_5XX_Count / RequestCount)"); an
+    unknown figure is a blind spot, never a zero. A cloud metric has no last-READY baseline (the baseline is the
+    live p95 per endpoint), so degradation is judged on the live sample only.
+    """
+    what = f"{seen.resource} {seen.start:%H:%M}-{seen.end:%H:%M} UTC"
+    source = f"cloud metric ({seen.service})"
+    hits = []
+    if triggers.max_error_rate is not None and seen.requests and seen.errors is not None \
+            and seen.errors / seen.requests > triggers.max_error_rate:
+        hits.append(Hit(f"error rate > {triggers.max_error_rate * 100:g} % ({seen.errors_metric})",
+                        "004 line 416, 001 line 562", f"error rate {seen.errors / seen.requests * 100:.1f} % "
+                                                      f"({seen.errors:g} of {seen.requests:g}) on {what}", source))
+    if triggers.p95_ms is not None and seen.p95_ms is not None and seen.p95_ms > triggers.p95_ms:
+        hits.append(Hit(f"API p95 > {triggers.p95_ms:g} ms ({seen.latency_metric})", "001 line 609",
+                        f"p95 {seen.p95_ms:.1f} ms on {what}", source))
+    return hits, [f"{seen.service} {what}: {name} not returned" for name in seen.unknown]
+
+
+def _floor(when: dt.datetime, period_s: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(when.timestamp() // period_s * period_s, dt.UTC)
+
+
+@dataclass
+class MetricWatch:
+    """The metric half of one watch: what was read and judged so far, per source (mutable, one per watch)."""
+
+    section: WatchSection
+    read: MetricReader
+    start: dt.datetime
+    series: list[MetricInterval] = field(default_factory=list)
+    blind: dict[str, str] = field(default_factory=dict)  # source or period -> why
+    judged_until: dict[str, dt.datetime] = field(default_factory=dict)
+
+    def window(self, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+        """[first, last): whole periods from the lookback before the watch to the last one published by now."""
+        s = self.section
+        return (_floor(self.start - dt.timedelta(seconds=s.metric_lookback_s), s.metric_period_s),
+                _floor(now - dt.timedelta(seconds=s.metric_delay_s), s.metric_period_s))
+
+    def step(self, now: dt.datetime) -> tuple[list[MetricInterval], list[Hit], MetricInterval | None]:
+        """Read every source's periods published since the last read; the first period that breaks a trigger."""
+        first, last = self.window(now)
+        new: list[MetricInterval] = []
+        for source in self.section.metrics:
+            since = self.judged_until.get(str(source), first)
+            if last <= since:
+                continue
+            found = self.read(source, since, last, self.section.metric_period_s)
+            if found.blind and not found:
+                self.blind[str(source)] = "; ".join(str(b) for b in found.blind)
+                continue
+            self.blind.pop(str(source), None)
+            self.judged_until[str(source)] = last
+            for seen in found:
+                new.append(seen)
+                hits, unknown = metric_triggers(seen, self.section.triggers)
+                self.blind.update((u, "not returned") for u in unknown)
+                if hits:
+                    self.series += new
+                    return new, hits, seen
+        self.series += new
+        return new, [], None
+
+    def unseen(self) -> list[str]:
+        """What the metric half could not see, as blind spots (a source with no period read at all is one)."""
+        out = [f"{k}: {v}" if v != "not returned" else k for k, v in self.blind.items()]
+        out += [f"{source}: no complete metric period published in the window (metric_delay_s "
+                f"{self.section.metric_delay_s:g} s, period {self.section.metric_period_s} s)"
+                for source in self.section.metrics if str(source) not in self.judged_until
+                and str(source) not in self.blind]
+        return out
+
+
 def _statuses(seen: Figures) -> str:
     return ", ".join(f"{k}: {v}" for k, v in seen.statuses.items()) or "no status"
 
 
-def conclude(series: list[Figures], hits: list[Hit], at: Figures | None, intervals: int) -> Outcome:
-    """HOLDING, ROLL BACK or COULD NOT OBSERVE for what the watch saw (pure)."""
+def conclude(series: list[Figures], hits: list[Hit], at: Figures | None, intervals: int,
+             metric_at: MetricInterval | None = None, metric_blind: list[str] | tuple[str, ...] = (),
+             metric_periods: int = 0) -> Outcome:
+    """HOLDING, ROLL BACK or COULD NOT OBSERVE for what the watch saw, live and in the clouds' metrics (pure).
+    A trigger broken wins (the blind spots are named beside it); else anything unseen is COULD NOT OBSERVE."""
+    outcome = _conclude(series, hits, at, intervals, metric_at, metric_blind, metric_periods)
+    return replace(outcome, blind=tuple(metric_blind))
+
+
+def _conclude(series: list[Figures], hits: list[Hit], at: Figures | None, intervals: int,
+              metric_at: MetricInterval | None, metric_blind: list[str] | tuple[str, ...],
+              metric_periods: int) -> Outcome:
+    beside = f"; not observed: {'; '.join(metric_blind)}" if metric_blind else ""
+    if hits and metric_at is not None:
+        return Outcome(ROLL_BACK, tuple(hits), None, f"{', '.join(h.trigger for h in hits)} from the cloud metric: "
+                                                     + "; ".join(f"{h.seen} (runbook {h.runbook})" for h in hits)
+                                                     + beside, metric_at)
     if hits:
         return Outcome(ROLL_BACK, tuple(hits), at, f"{', '.join(h.trigger for h in hits)} on {at.endpoint} in "
-                                                   f"interval {at.interval} ({at.start_s:.0f}-{at.end_s:.0f} s): "
-                                                   + "; ".join(f"{h.seen} (runbook {h.runbook})" for h in hits))
+                                                   f"interval {at.interval} ({at.start_s:.0f}-{at.end_s:.0f} s, live "
+                                                   f"sample): " + "; ".join(f"{h.seen} (runbook {h.runbook})"
+                                                                            for h in hits) + beside)
     if not any(f.answered for f in series):
         seen = next((f.blind for f in series if f.blind), "nothing was sampled")
-        return Outcome(COULD_NOT_OBSERVE, (), None, f"nothing answered during the watch ({seen})")
+        return Outcome(COULD_NOT_OBSERVE, (), None, f"nothing answered during the watch ({seen}){beside}")
     judged = {f.interval for f in series if f.blind is None}
     blind = [f for f in series if f.blind is not None]
     if blind or len(judged) < intervals:
@@ -138,9 +243,14 @@ def conclude(series: list[Figures], hits: list[Hit], at: Figures | None, interva
         return Outcome(COULD_NOT_OBSERVE, (), None,
                        f"{len(blind)} interval(s) could not be judged" + (f", first {first.endpoint} in interval "
                                                                           f"{first.interval}: {first.blind}"
-                                                                          if first else ""))
-    return Outcome(HOLDING, (), None, f"no rollback trigger in {intervals} intervals over "
-                                      f"{series[-1].end_s:.0f} s on {len({f.endpoint for f in series})} endpoint(s)")
+                                                                          if first else "") + beside)
+    held = (f"no rollback trigger in {intervals} intervals over {series[-1].end_s:.0f} s on "
+            f"{len({f.endpoint for f in series})} endpoint(s) (live sample)")
+    if metric_blind:
+        return Outcome(COULD_NOT_OBSERVE, (), None, f"the clouds' metrics could not be judged: "
+                                                    f"{'; '.join(metric_blind)} (beside: {held})")
+    return Outcome(HOLDING, (), None, held + (f" and in {metric_periods} cloud metric period(s)"
+                                              if metric_periods else ""))
 
 
 def _figures(found: Records, endpoints: dict[str, str], index: int, start_s: float, end_s: float,
@@ -167,8 +277,19 @@ def _figures(found: Records, endpoints: dict[str, str], index: int, start_s: flo
 
 
 def watch(section: WatchSection, endpoints: dict[str, str], baseline: Baseline, ca_bundle: Path | None = None,
-          on_interval: Callable[[list[Figures], list[Hit]], None] = lambda f, h: None) -> tuple[list[Figures], Outcome]:
-    """Sample the window interval by interval; stop at the first interval that breaks a trigger."""
+          on_interval: Callable[[list[Figures], list[Hit]], None] = lambda f, h: None,
+          read_metrics: MetricReader | None = None,
+          on_metrics: Callable[[list[MetricInterval], list[Hit]], None] = lambda m, h: None,
+          ) -> tuple[list[Figures], Outcome]:
+    """Sample the window interval by interval, and after each read the clouds' metric periods published since
+    (``read_metrics``, when the section names sources); stop at the first interval or period that breaks a trigger."""
+    if section.metrics and read_metrics is None:
+        raise ValueError("the watch section names metrics but no reader was given")
+    metrics = MetricWatch(section, read_metrics or (lambda *_: Records()), dt.datetime.now(dt.UTC))
+
+    def close(hits: list[Hit], at: Figures | None, metric_at: MetricInterval | None = None) -> Outcome:
+        return conclude(series, hits, at, section.intervals, metric_at, metrics.unseen(), len(metrics.series))
+
     step = section.window_s / section.intervals
     per_interval = section.max_requests // section.intervals
     if per_interval < len(endpoints):
@@ -199,8 +320,13 @@ def watch(section: WatchSection, endpoints: dict[str, str], baseline: Baseline, 
         on_interval(now, [h for _, h in hits])
         if hits:
             at = hits[0][0]
-            return series, conclude(series, [h for f, h in hits if f is at], at, section.intervals)
-    return series, conclude(series, [], None, section.intervals)
+            return series, close([h for f, h in hits if f is at], at)
+        if section.metrics:
+            new, broken, period = metrics.step(dt.datetime.now(dt.UTC))
+            on_metrics(new, broken)
+            if broken:
+                return series, close(broken, None, period)
+    return series, close([], None)
 
 
 def parse_window(text: str) -> float:

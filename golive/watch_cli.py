@@ -12,7 +12,9 @@ import signal
 import sys
 from pathlib import Path
 
-from golive.watch import COULD_NOT_OBSERVE, HOLDING, ROLL_BACK, Figures, Hit
+from golive.providers.records_watch import MetricInterval
+from golive.verdict import BlindSpot, Records
+from golive.watch import COULD_NOT_OBSERVE, HOLDING, ROLL_BACK, Figures, Hit, MetricReader
 
 EXIT = {HOLDING: 0, ROLL_BACK: 8, COULD_NOT_OBSERVE: 6}
 USAGE, INTERRUPTED = 4, 2
@@ -43,6 +45,41 @@ def _line(now: list[Figures], hits: list[Hit], intervals: int) -> str:
     return f"{head}  {'; '.join(parts)}  " + (f"TRIGGER {', '.join(h.trigger for h in hits)}" if hits else "ok")
 
 
+def _metric_line(new: list[MetricInterval], hits: list[Hit]) -> str:
+    """One line per read: per resource, the periods read, their requests and the worst error rate and p95."""
+    parts = []
+    for name in dict.fromkeys(f"{m.service} {m.resource}" for m in new):
+        mine = [m for m in new if f"{m.service} {m.resource}" == name]
+        rates = [m.errors / m.requests * 100 for m in mine if m.requests and m.errors is not None]
+        p95s = [m.p95_ms for m in mine if m.p95_ms is not None]
+        parts.append(f"{name}: {len(mine)} period(s) {mine[0].start:%H:%M}-{mine[-1].end:%H:%M} UTC, "
+                     f"{sum(m.requests or 0 for m in mine):g} requests, worst error rate "
+                     + (f"{max(rates):.1f} %" if rates else "—") + ", worst p95 "
+                     + (f"{max(p95s):.1f} ms" if p95s else "—")
+                     + (f", unknown: {sum(len(m.unknown) for m in mine)}" if any(m.unknown for m in mine) else ""))
+    return f"metrics  {'; '.join(parts) or 'no new period'}  " + (
+        f"TRIGGER {', '.join(h.trigger for h in hits)}" if hits else "ok")
+
+
+def metric_reader(providers) -> MetricReader:
+    """The watch's metric reads through the profile's providers: one source's periods, or why they are unseen."""
+    from golive.verdict import CouldNotObserve
+
+    def read(source, start, end, period_s) -> Records:
+        if getattr(providers.config, source.cloud) is None:
+            out = Records()
+            out.blind.append(BlindSpot(f"{source} metrics", f"the profile has no providers.{source.cloud}; add it "
+                                                            f"or remove this watch.metrics source"))
+            return out
+        try:
+            return providers.gather("metric_intervals", source, start, end, period_s)
+        except CouldNotObserve as exc:
+            out = Records()
+            out.blind.extend(exc.blind)
+            return out
+    return read
+
+
 def _section(loaded, window: str | None):
     """The profile's watch section (defaults when absent) with --window applied, and the endpoints to sample."""
     from golive.profile.base import NotApplicable
@@ -66,7 +103,9 @@ def run(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from golive import watch_report
+    from golive.audit import AuditLog
     from golive.profile import ProfileError, load_profile
+    from golive.providers import CloudProviders
     from golive.watch import read_baseline, watch
 
     try:
@@ -91,13 +130,23 @@ def run(args: argparse.Namespace) -> int:
           f"{section.rate_per_s:g}/s per endpoint (open loop), at most {section.max_requests} requests; "
           f"{', '.join(f'{k} {v}' for k, v in endpoints.items())}")
     print(f"baseline: {baseline.missing or f'{baseline.p95_ms} from {baseline.source}'}")
-    print("not read: the clouds' error and latency metrics (this version judges the live endpoints only)")
+    print(f"cloud metrics: {', '.join(map(str, section.metrics)) or 'none named (watch.metrics)'}"
+          + (f", per {section.metric_period_s} s from {section.metric_lookback_s:g} s before the watch, read once "
+             f"published ({section.metric_delay_s:g} s); audit {reports / 'watch-audit.jsonl'}"
+             if section.metrics else ""))
+    print(f"not read: {'; '.join(watch_report.not_read(section))}")
     series: list[Figures] = []
+    metric_series: list[MetricInterval] = []
+    providers = CloudProviders(loaded.profile.providers, audit=AuditLog(reports / "watch-audit.jsonl"))
 
     def save(state: str, outcome=None) -> Path:
         doc = watch_report.document(name, section, endpoints, baseline, series, outcome, state,
-                                    started.isoformat(timespec="seconds"))
+                                    started.isoformat(timespec="seconds"), metric_series)
         return watch_report.write_json(reports / "watch.json", doc)
+
+    def on_metrics(new: list[MetricInterval], hits: list[Hit]) -> None:
+        metric_series.extend(new)
+        print(_metric_line(new, hits), flush=True)
 
     def on_interval(now: list[Figures], hits: list[Hit]) -> None:
         series.extend(now)
@@ -110,7 +159,8 @@ def run(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, on_signal)
     try:
         try:
-            _, outcome = watch(section, endpoints, baseline, loaded.profile.trust.ca_bundle, on_interval)
+            _, outcome = watch(section, endpoints, baseline, loaded.profile.trust.ca_bundle, on_interval,
+                               metric_reader(providers), on_metrics)
         except ValueError as exc:
             print(f"golive watch: {exc}", file=sys.stderr)
             return USAGE
@@ -121,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     data = save("complete", outcome)
-    picture = watch_report.plot(series, section, baseline, outcome, reports / "watch.png")
+    picture = watch_report.plot(series, section, baseline, outcome, reports / "watch.png", metric_series, started)
     results = reports / "allure-results"
     if results.is_dir():
         watch_report.allure_result(results, name, outcome, {"watch time series and verdict": data,

@@ -15,12 +15,35 @@ from dataclasses import asdict
 from pathlib import Path
 
 from golive.profile.watch import WatchSection
+from golive.providers.records_watch import MetricInterval
 from golive.watch import HOLDING, ROLL_BACK, Baseline, Figures, Outcome
 
 
+def not_read(section: WatchSection) -> list[str]:
+    """What this watch does not read or judge, said in watch.json and on the terminal."""
+    out = ["Kubernetes/Prometheus metrics: Prometheus is not the Kubernetes API, so a Kubernetes estate is watched "
+           "through its live endpoints only"]
+    if not section.metrics:
+        out.insert(0, "the clouds' error and latency metrics: the profile's watch.metrics names no source "
+                      "(CloudWatch ALB, Azure Monitor App Service)")
+        return out
+    if any(m.cloud == "azure" for m in section.metrics):
+        out.append("an Azure App Service p95: Azure Monitor offers HttpResponseTime as an average only (recorded "
+                   "as mean_ms); the p95 triggers come from the live sample there")
+    out.append("degradation > 50 % on cloud metrics: the last READY run's baseline is a live p95 per endpoint, so "
+               "degradation is judged on the live sample only")
+    return out
+
+
+def _plain(record: MetricInterval) -> dict:
+    return {k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in asdict(record).items()}
+
+
 def document(profile: str, section: WatchSection, endpoints: dict[str, str], baseline: Baseline,
-             series: list[Figures], outcome: Outcome | None, state: str, started: str) -> dict:
-    """watch.json: the caps, the triggers, the baseline, every interval of every endpoint, and the verdict."""
+             series: list[Figures], outcome: Outcome | None, state: str, started: str,
+             metric_series: list[MetricInterval] = ()) -> dict:
+    """watch.json: the caps, the triggers, the baseline, every interval of every endpoint, every cloud metric
+    period read, what could not be seen, and the verdict."""
     return {
         "state": state, "profile": profile, "started": started,
         "finished": None if state == "running" else dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -29,9 +52,13 @@ def document(profile: str, section: WatchSection, endpoints: dict[str, str], bas
                  "max_in_flight": section.max_in_flight, "timeout_s": section.timeout_s},
         "endpoints": endpoints, "triggers": section.triggers.model_dump(),
         "baseline": {"p95_ms": baseline.p95_ms, "source": baseline.source, "missing": baseline.missing},
-        "not_read": ["the clouds' error and latency metrics (CloudWatch, Azure Monitor, Prometheus): this version "
-                     "judges the live endpoints only"],
+        "not_read": not_read(section),
+        "metrics": {"sources": [m.model_dump(exclude_none=True) for m in section.metrics],
+                    "period_s": section.metric_period_s, "lookback_s": section.metric_lookback_s,
+                    "delay_s": section.metric_delay_s},
         "series": [asdict(f) for f in series],
+        "metric_series": [_plain(m) for m in metric_series],
+        "blind_spots": list(outcome.blind) if outcome else [],
         "verdict": outcome.verdict if outcome else None, "why": outcome.why if outcome else None,
         "triggers_broken": [asdict(h) for h in outcome.hits] if outcome else [],
     }
@@ -46,8 +73,10 @@ def write_json(path: Path, doc: dict) -> Path:
     return path
 
 
-def plot(series: list[Figures], section: WatchSection, baseline: Baseline, outcome: Outcome, path: Path) -> Path:
-    """p95 and error rate per interval and endpoint, with the triggers as lines and the verdict in the title."""
+def plot(series: list[Figures], section: WatchSection, baseline: Baseline, outcome: Outcome, path: Path,
+         metric_series: list[MetricInterval] = (), started: dt.datetime | None = None) -> Path:
+    """p95 and error rate per interval and endpoint (live) and per cloud metric period, with the triggers as lines
+    and the verdict in the title; metric periods sit at their time since the watch started (before it: < 0)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -62,6 +91,13 @@ def plot(series: list[Figures], section: WatchSection, baseline: Baseline, outco
         if base and section.triggers.max_degradation is not None:
             lat.axhline(base * (1 + section.triggers.max_degradation), color="orange", linestyle=":",
                         label=f"{name}: baseline {base:.0f} ms + {section.triggers.max_degradation * 100:g} %")
+    for name in dict.fromkeys(f"{m.service} {m.resource}" for m in metric_series):
+        mine = [m for m in metric_series if f"{m.service} {m.resource}" == name and started is not None]
+        x = [((m.start + (m.end - m.start) / 2) - started).total_seconds() for m in mine]
+        lat.plot(x, [m.p95_ms if m.p95_ms is not None else float("nan") for m in mine], marker="s", linestyle="--",
+                 label=f"{name} (cloud metric)")
+        err.plot(x, [m.errors / m.requests * 100 if m.requests and m.errors is not None else float("nan")
+                     for m in mine], marker="s", linestyle="--", label=f"{name} (cloud metric)")
     if section.triggers.p95_ms is not None:
         lat.axhline(section.triggers.p95_ms, color="red", linestyle="--",
                     label=f"rollback: p95 > {section.triggers.p95_ms:g} ms (runbook 001)")

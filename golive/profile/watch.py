@@ -9,6 +9,8 @@ The watch samples open loop (constant arrival rate) like LATENCY-P95, capped by 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, HttpUrl, model_validator
 
 from golive.profile.base import DAY_S, Section
@@ -19,6 +21,34 @@ DEFAULT_WINDOW_S = 30 * 60  # runbook 003 line 141
 class WatchEndpoint(Section):
     name: str = Field(min_length=1)
     url: HttpUrl
+
+
+class WatchMetricSource(Section):
+    """A cloud metric the watch reads for its window, through the profile's providers block.
+
+    AWS: the ALB (``load_balancer``: its name, or its ``app/<name>/<id>`` dimension) in CloudWatch; Azure: the App
+    Service (``app_service``, in ``resource_group`` or the provider's) in Azure Monitor. Kubernetes has no metrics
+    API of its own (Prometheus is not the Kubernetes API), so it is not a source.
+    """
+
+    cloud: Literal["aws", "azure"]
+    load_balancer: str | None = Field(default=None, min_length=1)
+    app_service: str | None = Field(default=None, min_length=1)
+    resource_group: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _named(self) -> WatchMetricSource:
+        wanted = {"aws": "load_balancer", "azure": "app_service"}[self.cloud]
+        if getattr(self, wanted) is None:
+            raise ValueError(f"a {self.cloud} metric source names its {wanted}")
+        if self.cloud == "aws" and (self.app_service or self.resource_group):
+            raise ValueError("an aws metric source names a load_balancer only")
+        if self.cloud == "azure" and self.load_balancer:
+            raise ValueError("an azure metric source names an app_service (and optionally its resource_group)")
+        return self
+
+    def __str__(self) -> str:
+        return f"{self.cloud} {self.load_balancer or self.app_service}"
 
 
 class WatchTriggers(Section):
@@ -48,6 +78,15 @@ class WatchSection(Section):
     max_in_flight: int = Field(default=64, ge=1, le=1000, description="connections per endpoint at most")
     timeout_s: float = Field(default=5.0, gt=0, le=60, description="a request not answered by then is an error")
     triggers: WatchTriggers = WatchTriggers()
+    metrics: list[WatchMetricSource] = Field(default_factory=list,
+                                             description="the clouds' error and latency metrics read for the window")
+    metric_period_s: int = Field(default=60, ge=60, le=3600, multiple_of=60,
+                                 description="the metric period (CloudWatch Period, Azure Monitor interval)")
+    metric_lookback_s: float = Field(default=0, ge=0, le=DAY_S,
+                                     description="the metric window starts this long before the watch (the deploy)")
+    metric_delay_s: float = Field(default=120, ge=0, le=3600,
+                                  description="periods ending later than this before a read are not yet published "
+                                              "and not read")
 
     @model_validator(mode="after")
     def _sane(self) -> WatchSection:

@@ -398,8 +398,31 @@ class LabRoutes:
         return [body.encode()]
 
 
+def _patch_cloudwatch() -> None:
+    """CloudWatch percentiles (``Stat: p95``), which moto answers with no value: nearest rank over the period's
+    values, as `golive watch` reads TargetResponseTime p95 from GetMetricData."""
+    import math
+
+    from moto.cloudwatch.models import Statistics
+
+    if getattr(Statistics, "_golive_percentiles", False):
+        return
+    original = Statistics.get_statistics_for_type
+
+    def get_statistics_for_type(self: Any, stat: str) -> Any:
+        found = re.fullmatch(r"p(\d+(?:\.\d+)?)", stat)
+        if not found:
+            return original(self, stat)
+        values = sorted(self.metric_single_values_list)
+        return values[max(1, math.ceil(float(found.group(1)) / 100 * len(values))) - 1] if values else None
+
+    Statistics.get_statistics_for_type = get_statistics_for_type
+    Statistics._golive_percentiles = True
+
+
 def install() -> None:
     """Apply every extension (idempotent); call before the server handles its first request."""
+    _patch_cloudwatch()
     _patch_accounts()
     _patch_rds()
     _patch_elasticache()

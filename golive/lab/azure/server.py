@@ -136,6 +136,9 @@ class Handler(BaseHTTPRequestHandler):
                                f"No registered resource provider found for location 'eastus' and API version "
                                f"'{version}' for type '{rtype}'. The lab serves api-version '{wanted}' for it.")
         found = self.catalog.by_id.get(path)
+        if found is not None and rtype == "microsoft.insights/metrics":  # a query, answered for its parameters
+            from golive.lab.azure.fixtures.metrics import answer
+            return self._send(*answer(found, query))
         if found is not None:
             return self._send(200, found)
         parts = path.split("/")
