@@ -138,6 +138,12 @@ def run(args: argparse.Namespace) -> int:
     series: list[Figures] = []
     metric_series: list[MetricInterval] = []
     providers = CloudProviders(loaded.profile.providers, audit=AuditLog(reports / "watch-audit.jsonl"))
+    if loaded.profile.lab and any(m.cloud == "azure" for m in section.metrics):
+        import os  # a lab profile's Azure credential: the lab ARM emulator's managed identity, as the gate does
+
+        from golive.lab.components.azure import identity_environment
+        for key, value in identity_environment().items():
+            os.environ.setdefault(key, value)
 
     def save(state: str, outcome=None) -> Path:
         doc = watch_report.document(name, section, endpoints, baseline, series, outcome, state,
