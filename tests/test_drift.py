@@ -4,13 +4,39 @@ weak-hsts) are exactly what `golive diff` names; --fail-on-drift exits 7. Pure c
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import json
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from gate import GateResult, profile_dict, run_gate
-from golive import cli, drift
-from lab_providers import aws
+from golive import cli, drift, monitoring
+from golive.compare import backups
+from golive.lab.components.coturn import lab_secret
+from golive.probes import cdn, cdn_policy, health, sampler, scaling, smoke, tls_policy, turn, websocket
+from golive.probes.smoke import StepObservation
+from golive.profile.items.alarms import AlarmsSection
+from golive.profile.items.autoscaling import ScalingExpectation
+from golive.profile.items.backups import BackupsSection
+from golive.profile.items.log_retention import LogRetentionSection
+from golive.profile.items.secrets import KeyVaultExpectation, SecretsSection
+from golive.profile.load import read_yaml, resolve
+from golive.providers.records import BackupJob, BackupSchedule, DataProtection, RecoveryPoint
+from golive.providers.records_cdn import CdnCachePolicy
+from golive.providers.records_firewall import IngressRule, firewall_facts, turn_openings
+from golive.providers.records_monitoring import (
+    AlarmAction,
+    AlarmRule,
+    LogRetention,
+    SecretRotation,
+    VaultProtection,
+)
+from golive.providers.records_scaling import ScalingPolicy
+from golive.providers.records_tls import TlsPolicy
+from lab_providers import aws, azure, kubernetes
+from test_check_smoke import smoke_section
 
 LOCAL_AWS = [{"tier": "load-balancer", "name": "silenttalk-production-alb"},
              {"tier": "database", "name": "silenttalk-production-postgres", "min_zones": 2, "min_replicas": 2,
@@ -153,16 +179,9 @@ def _every_item_gate(pytester, lab, lab_rt, aws_variant: str = "compliant", azur
                      modules: tuple[str, ...] = EVERY) -> GateResult:
     """One gate run over the configured halves of the local profile (the emulated clouds) and the live halves
     of HEALTH, CDN, TURN, WEBSOCKET and SMOKE (lab servers on free ports, named by the profile, never by port)."""
-    import copy
-
-    from golive.lab.components.coturn import lab_secret
-    from golive.profile.load import load_profile
-    from lab_providers import azure, kubernetes
-    from test_check_smoke import smoke_section
-
     lab_rt.ca()
-    local = copy.deepcopy(load_profile("local").raw["items"])
-    items = {i: local[i] for i in CONFIGURED}
+    local = read_yaml(resolve("local"))["items"]  # these items only: the gate validates (and expands) them
+    items = {i: copy.deepcopy(local[i]) for i in CONFIGURED}
     for item, half in {"AUTOSCALING": "live", "TLS-ONLY": "live"}.items():
         items[item][half] = {"not_applicable": OFF}
     nginx, coturn = lab("nginx", "compliant"), lab("coturn")
@@ -215,3 +234,135 @@ def test_every_item_records_its_facts_and_an_unchanged_lab_shows_no_drift_while_
         "LOG-RETENTION: verdict passed → non-compliant",
         "LOG-RETENTION Log Analytics workspace silenttalk-logs: retention 30 → 7 (now non-compliant)"]
     assert "ALARMS aws cpu: threshold 70 → 90 (now non-compliant)" in lines
+
+
+# --- each item's facts() on hand-made records ---------------------------------------------------------------
+def _by(facts) -> dict[tuple[str, str], tuple]:
+    return {(f.resource, f.field): (f.observed, f.ok) for f in facts}
+
+
+NOW = dt.datetime(2026, 12, 2, 3, 0, tzinfo=dt.UTC)
+
+
+def test_backups_facts_name_schedules_coverage_and_volatile_ages():
+    seen = backups.Observed(
+        schedules=[BackupSchedule("plan", "every-6h", "cron(0 */6 * * ? *)", 7, ("db",))],
+        points=[RecoveryPoint("db", NOW - dt.timedelta(hours=2), "COMPLETED")],
+        jobs=[BackupJob("db", "FAILED", NOW - dt.timedelta(hours=1))],
+        protections=[DataProtection("db", {"point_in_time_recovery": True, "backup_retention_days": 35})])
+    facts = backups.facts(seen, BackupsSection(resources=["db"]), NOW)
+    got = _by(facts)
+    assert got[("schedule plan/every-6h", "retention_days")] == (7, False)
+    assert got[("db", "covered by")] == (["plan/every-6h"], True)
+    assert got[("db", "largest gap h (rules kept long enough)")] == (None, False)  # the only rule keeps 7 days
+    assert got[("db", "newest recovery point age h")] == (2.0, True)
+    assert got[("db", "backup_retention_days")] == (35, True) and got[("db", "point_in_time_recovery")] == (True, True)
+    assert got[("backup jobs", "failed in the last 24 h")] == (["db"], False)
+    assert {f.field for f in facts if f.volatile} == {"newest recovery point age h", "failed in the last 24 h"}
+
+
+def test_alarm_secret_vault_and_retention_facts():
+    section = AlarmsSection(runbook="000", alarms=[{"name": "cpu", "says": "CPU > 70 % for 5 minutes", "cloud": "aws",
+                                                    "metric": "CPUUtilization", "comparison": ">", "threshold": 70,
+                                                    "period_s": 300}])
+    rule = AlarmRule("aws", "metric-alarm", "cpu-high", ("CPUUtilization",), comparison=">", threshold=90.0,
+                     period_s=300, actions=("arn:aws:sns:eu-west-1:123456789012:alerts",))
+    actions = monitoring.action_map([AlarmAction("sns-topic", "arn:aws:sns:eu-west-1:123456789012:alerts", True, 1)])
+    got = _by(monitoring.alarm_facts(section.alarms[0], rule, [rule], actions, section))
+    assert got[("aws cpu", "threshold")] == (90, False) and got[("aws cpu", "comparison")] == (">", True)
+    assert got[("aws cpu", "notifies")] == (["alerts"], True) and got[("aws cpu", "period_s")] == (300, True)
+    assert monitoring.alarm_facts(section.alarms[0], None, [], {}, section) == []  # not found: drift says gone
+
+    secrets = SecretsSection(rotation_days=30, secrets=["db"], kms_keys=["alias/app"])
+    found = [SecretRotation("secret", "eu", "db", rotation_enabled=True, interval_days=45,
+                            last_rotated=NOW - dt.timedelta(days=3)),
+             SecretRotation("kms-key", "eu", "k1", aliases=("alias/app",), rotation_enabled=False)]
+    got = _by(monitoring.secret_facts(secrets, found, NOW))
+    assert got[("secret db", "rotation interval days")] == (45, False)
+    assert got[("secret db", "days since last rotation")] == (3.0, True)
+    assert got[("KMS key alias/app", "rotation enabled")] == (False, False)
+    vault = KeyVaultExpectation(name="kv")
+    kv = [SecretRotation("key-vault-secret", "kv", "s1", expires=NOW + dt.timedelta(days=9))]
+    got = _by(monitoring.vault_facts(vault, [VaultProtection("azure", "kv", True, 90, False)], kv, NOW))
+    assert got[("key vault kv", "purge protection")] == (False, False)
+    assert got[("key vault kv secret s1", "expires in the future")] == (True, True)
+
+    logs = LogRetentionSection(log_groups=["/app"], workspaces=["ws"])
+    stores = [LogRetention("aws", "log-group", "/app", None, never_expires=True),
+              LogRetention("azure", "workspace", "ws", 7)]
+    got = _by(monitoring.retention_facts(logs, stores))
+    assert got == {("log group /app", "retention"): ("never expires", False),
+                   ("Log Analytics workspace ws", "retention"): (7, False)}
+
+
+def test_scaling_health_cdn_and_tls_policy_facts():
+    want = ScalingExpectation(resource="svc", platform="ecs", min_capacity=3, max_capacity=10)
+    got = _by(scaling.policy_facts(want, [ScalingPolicy("svc", "ecs", 3, 20, "cpu", 70.0), ScalingPolicy(
+        "other", "ecs", 1, 2, "cpu", 50.0)]))
+    assert got[("svc (ecs)", "max capacity")] == (20, False) and got[("svc (ecs)", "target %")] == (70.0, True)
+    assert not [k for k in got if k[0].startswith("other")]
+
+    obs = health.HealthObservation("https://127.0.0.1:20001/health", 200, "application/json", "{}",
+                                   {"status": "healthy", "database": "connected", "redis": "down"}, 3.2)
+    got = _by(health.facts("api", "silenttalk-api", obs))
+    assert got[("api", "contract")] == ("silenttalk-api", False) and got[("api", "dependency redis")] == ("down", None)
+    assert got[("api", "HTTP status")] == (200, True) and ("api", "elapsed ms") in got
+
+    fetch = cdn.Fetch(2, 200, (("X-Cache", "Hit from cloudfront"), ("Age", "12"),
+                               ("Cache-Control", "public, max-age=60")), 1.0)
+    live = SimpleNamespace(cache_status_headers=["X-Cache"], hit_pattern="(?i)hit", require_age=True,
+                           min_max_age_s=3600)
+    got = _by(cdn.facts(cdn.CdnObservation("main.js", "https://127.0.0.1:20002/x.js", (fetch, fetch)), live))
+    assert got[("main.js", "cache status")] == ("X-Cache: Hit from cloudfront", True)
+    assert got[("main.js", "Cache-Control")] == ("public, max-age=60", False) and got[("main.js", "Age")] == ("12", True)
+
+    policies = [CdnCachePolicy("cloudfront/E1", "/static/*", True, 0, 60, 86400, True),
+                CdnCachePolicy("cloudfront/E1", "*", False)]
+    got = _by(cdn_policy.facts(policies, "cdn.example", ["/static/*", "/assets/*"], 3600))
+    assert got[("cdn.example path /static/*", "default_ttl_s")] == (60, False)
+    assert got[("cdn.example path /assets/*", "caching_enabled")] == (False, False)
+
+    got = _by(tls_policy.policy_facts([TlsPolicy("alb/web:443", "alb-listener", ("TLSv1.2", "TLSv1.3"),
+                                                 declared={"SslPolicy": "ELBSecurityPolicy-TLS13-1-2"}),
+                                       TlsPolicy("redis/r", "redis", min_version="1.2", tls_required=True)]))
+    assert got[("alb-listener alb/web:443", "protocols allowed")] == (["TLSv1.2", "TLSv1.3"], False)
+    assert got[("alb-listener alb/web:443", "SslPolicy")] == ("ELBSecurityPolicy-TLS13-1-2", None)
+    assert got[("redis redis/r", "TLS required")] == (True, True)
+
+
+def test_turn_websocket_smoke_and_latency_facts_never_name_a_port():
+    yes, no = turn.Answer(True, "granted"), turn.Answer(False, "401 Unauthorized", 401)
+    alloc = turn.AllocationSeen("udp", 20478, yes, relayed=("127.0.0.1", 61010), permission=yes, round_trip=yes,
+                                rtt_ms=0.4)
+    obs = turn.TurnObservation("turn-1", "127.0.0.1", "127.0.0.1:20478", None, (alloc,), no, no, yes)
+    live = SimpleNamespace(relay_port_min=61000, relay_port_max=61200, realm=None, tls_min_version="TLSv1.2")
+    facts = turn.facts(obs, SimpleNamespace(name="turn-1"), live)
+    got = _by(facts)
+    assert got[("turn-1 udp", "allocation")] == ("granted", True)
+    assert got[("turn-1 udp", "relayed port in range")] == (True, True)
+    assert got[("turn-1", "wrong password")] == ("refused 401", True)
+    assert got[("turn-1", "no credentials")] == ("granted", False)
+    assert not [f for f in facts if "20478" in f"{f.resource}{f.field}{f.observed}"]
+
+    rules = [IngressRule("sg-turn", "udp", 3478, 3478, ("0.0.0.0/0",)), IngressRule("sg-turn", "tcp", 22, 22, ("0.0.0.0/0",))]
+    got = _by(firewall_facts(rules, turn_openings(3478, 3478, 5349, 49152, 65535)))
+    assert got[("TURN openings to the world", "TURN over UDP")] == ("open", True)
+    assert got[("TURN openings to the world", "TURN over TLS")] == ("closed", False)
+    assert got[("group sg-turn", "opens beyond TURN to the world")] == (["22/tcp"], False)
+
+    conns = [websocket.WsConnection(i, 40000 + i, 101, "TLSv1.3", "ping", True, None, i == 0, 1000, 5.0)
+             for i in range(2)]
+    got = _by(websocket.facts("signaling", conns, websocket.Tls12Attempt(False, None, "refused")))
+    assert got[("signaling", "connections closed cleanly")] == (1, False)
+    assert got[("signaling", "TLS 1.2")] == ("refused", True)
+
+    seen = StepObservation("login-then-list", "login", "POST", "https://x/v1/auth/login", 401, 12.0, False, (),
+                           ("$.access_token",), (), None)
+    got = _by(smoke.facts(SimpleNamespace(status=200, time_limit_s=1.0), seen))
+    assert got[("login-then-list / login", "HTTP status")] == (401, False)
+    assert got[("login-then-list / login", "JSON fields missing")] == (["$.access_token"], False)
+
+    lat = SimpleNamespace(endpoint="api", p95_ms=250.0, error_rate=0.0, slow_fraction=None, slow_ms=None)
+    facts = sampler.facts(lat, 200.0, 0.01, 0.05)
+    assert _by(facts) == {("api", "p95 ms"): (250.0, False), ("api", "error rate"): (0.0, True)}
+    assert all(f.volatile for f in facts)
