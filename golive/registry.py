@@ -96,6 +96,11 @@ ITEMS: tuple[Item, ...] = (
          "Create the missing alarm with the runbook's threshold and period, and wire it to an SNS topic/action group "
          "that has a subscriber.",
          (_ref("000", 691, "CPU > 70% for 5 minutes"), _ref("003", 173, "Critical Alerts"))),
+    Item("DASHBOARDS", "Dashboards exist and chart the runbook's metrics", "normal", "checks/test_dashboards.py",
+         "Create the dashboard (CloudWatch PutDashboard / an Azure portal dashboard shared in the resource group) "
+         "with a widget for every metric the runbook lists.",
+         (_ref("000", 606, "Verify dashboards created"), _ref("000", 609, "aws cloudwatch list-dashboards"),
+          _ref("003", 167, "### Dashboards"))),
     Item("TURN", "TURN relay allocation for WebRTC over UDP, TCP and TLS", "critical", "checks/test_turn.py",
          "Run coturn with use-auth-secret on 3478 UDP/TCP and 5349 TLS, relay ports 49152-65535, and open them.",
          (_ref("000", 407, "listening-port=3478"),)),

@@ -44,6 +44,7 @@ CASES: dict[str, Cloud | Live] = {
     "ROLLOUT": Cloud(("kubernetes", "rollout-pod-not-ready"), "aws", "4 of 5 replicas ready"),
     "BACKUPS": Cloud(("azure", "backup-retention-7d"), "aws", "7"),
     "ALARMS": Cloud(("azure", "alerts-no-actions"), "aws", "action"),
+    "DASHBOARDS": Cloud(("azure", "portal-dashboard-no-5xx"), "aws", "does not chart Http5xx"),
     "SECRETS": Cloud(("azure", "kv-no-purge-protection"), "aws", "urge"),
     "LOG-RETENTION": Cloud(("azure", "logs-retention-7d"), "aws", "7 days"),
     "LOGS-FLOWING": Cloud(("kubernetes", "logs-errors"), "aws", "are error-level"),

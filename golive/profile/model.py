@@ -13,6 +13,7 @@ from golive.profile.items.alarms import AlarmsSection
 from golive.profile.items.autoscaling import AutoscalingSection
 from golive.profile.items.backups import BackupsSection
 from golive.profile.items.cdn import CdnSection
+from golive.profile.items.dashboards import DashboardsSection
 from golive.profile.items.health import HealthSection
 from golive.profile.items.latency_p95 import LatencyP95Section
 from golive.profile.items.log_retention import LogRetentionSection
@@ -153,7 +154,7 @@ def _or_not_applicable(kind: type[Section]) -> Any:
 
 _ALIASES: dict[type[Section], str] = {
     HealthSection: "HEALTH", TlsOnlySection: "TLS-ONLY", SecHeadersSection: "SEC-HEADERS", CdnSection: "CDN",
-    RolloutSection: "ROLLOUT", LogsFlowingSection: "LOGS-FLOWING",
+    RolloutSection: "ROLLOUT", LogsFlowingSection: "LOGS-FLOWING", DashboardsSection: "DASHBOARDS",
     Waf429Section: "WAF-429", MultiAzSection: "MULTI-AZ", BackupsSection: "BACKUPS", AlarmsSection: "ALARMS",
     SecretsSection: "SECRETS", LogRetentionSection: "LOG-RETENTION", TurnSection: "TURN",
     LatencyP95Section: "LATENCY-P95", AutoscalingSection: "AUTOSCALING",
@@ -173,6 +174,7 @@ class Items(Section):
     multi_az: _or_not_applicable(MultiAzSection) | None = _section(MultiAzSection)
     backups: _or_not_applicable(BackupsSection) | None = _section(BackupsSection)
     alarms: _or_not_applicable(AlarmsSection) | None = _section(AlarmsSection)
+    dashboards: _or_not_applicable(DashboardsSection) | None = _section(DashboardsSection)
     secrets: _or_not_applicable(SecretsSection) | None = _section(SecretsSection)
     log_retention: _or_not_applicable(LogRetentionSection) | None = _section(LogRetentionSection)
     logs_flowing: _or_not_applicable(LogsFlowingSection) | None = _section(LogsFlowingSection)

@@ -45,6 +45,7 @@ CLIENTS = {
     "network": ("azure.mgmt.network", "NetworkManagementClient"),
     "dataprotection": ("azure.mgmt.dataprotection", "DataProtectionMgmtClient"),
     "loganalytics": ("azure.mgmt.loganalytics", "LogAnalyticsManagementClient"),
+    "portal": ("azure.mgmt.portal", "Portal"),
 }
 _READ = re.compile(r"^(get|list)(_|$)")
 _SENSITIVE = re.compile(r"keys|secrets|credential|password|token|publishing|test_notifications")

@@ -31,7 +31,7 @@ SECRET_KEY = "golive-lab-not-a-secret"
 
 #: the areas in seeding order (later ones use facts of earlier ones)
 AREAS = ("network", "storage", "alb", "ecs", "rds", "elasticache", "backup", "alarms", "waf", "secrets", "logs",
-         "cdn", "metrics")
+         "cdn", "metrics", "dashboards")
 
 
 def modules() -> list[ModuleType]:

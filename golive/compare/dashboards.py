@@ -1,0 +1,44 @@
+"""DASHBOARDS: the dashboards read compared with the profile's (runbook 000 line 606, runbook 003 "Dashboards"), pure.
+
+``assess(found, section, all_read)`` -> (evidence rows, findings, unseen). A dashboard the profile names that no read
+returned is a finding only when every read succeeded (else it may sit behind the blind read: unseen); a body that
+could not be parsed is unseen; a listed metric no widget charts is a finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from golive.profile.items.dashboards import DashboardsSection
+from golive.providers.records_dashboards import Dashboard
+
+WHAT = {"aws": "CloudWatch dashboard", "azure": "Azure portal dashboard"}
+
+
+def assess(found: Iterable[Dashboard], section: DashboardsSection, all_read: bool, clouds: set[str]
+           ) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    by_key = {(d.cloud, d.name): d for d in found}
+    rows, problems, unseen = [], [], []
+    for spec in section.dashboards:
+        label = f"{WHAT[spec.cloud]} {spec.name}"
+        seen = by_key.get((spec.cloud, spec.name))
+        missing: list[str] = []
+        if seen is None and spec.cloud not in clouds:
+            unseen.append(f"{label} (the profile configures no providers.{spec.cloud})")
+        elif seen is None:
+            if all_read:
+                problems.append(f"{label} does not exist; runbook 000 line 606 asks for the dashboards to be created")
+            else:
+                unseen.append(label)
+        elif seen.metrics is None:
+            unseen.append(f"{label} body (not parseable)")
+        else:
+            missing = [m for m in spec.metrics if m not in seen.metrics]
+            if missing:
+                problems.append(f"{label} does not chart {', '.join(missing)}; the runbook's dashboards show "
+                                f"{', '.join(spec.metrics)}")
+        rows.append({"dashboard": label, "found": seen is not None, "metrics charted": list(seen.metrics or ())
+                     if seen else None, "metrics required": spec.metrics, "missing": missing,
+                     "source": seen.source if seen else None})
+    return rows, problems, unseen
