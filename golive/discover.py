@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from golive import discover_catalogue as cat
+from golive.discover_merge import offered_lines
 from golive.discover_yaml import Noted, plain, render
 from golive.providers import CloudProviders
 from golive.registry import BY_ID, ITEMS
@@ -458,7 +459,8 @@ def render_draft(name: str, estate: Estate, ask: Ask, providers_block: dict[str,
     """The draft profile's text: header comments, then the profile (stable: same estate, same text)."""
     body = {"name": name, "description": Noted(f"drafted by golive discover ({', '.join(estate.clouds)})"),
             "runbooks": list(ask.runbooks), "providers": providers_block, "items": draft_items(estate, ask)}
-    return "\n".join(_header(name, estate, ask, policies or {}) + render(body)) + "\n"
+    text = "\n".join(_header(name, estate, ask, policies or {}) + render(body)) + "\n"
+    return text + "\n".join(offered_lines(text)) + "\n"  # what --merge has offered (an entry removed stays removed)
 
 
 def profile_data(text: str) -> dict[str, Any]:

@@ -17,6 +17,9 @@ def add_parsers(sub: Any) -> None:
     d.add_argument("--from", dest="source", default=None, help="read the providers block of this profile")
     d.add_argument("--runbook", action="append", default=[], help="runbook the thresholds come from (000..004; repeat)")
     d.add_argument("--out", default=None, help="file to write (default: print the draft)")
+    d.add_argument("--merge", default=None, metavar="PROFILE",
+                   help="re-read PROFILE's providers and merge into it in place: add resources that appeared, mark "
+                        "ones that vanished, leave every line you wrote as it is (--runbook defaults to its runbooks)")
     d.add_argument("--name", default=None, help="profile name (default: the --out file's stem)")
     for opt in ("aws-region", "aws-profile", "aws-endpoint-url", "aws-credentials-file", "azure-subscription",
                 "azure-resource-group", "azure-cloud", "azure-arm-endpoint", "azure-authority-host",
@@ -57,6 +60,17 @@ def _discover(args: argparse.Namespace) -> int:
     from golive.profile.model import Providers
     from golive.registry import RUNBOOKS
 
+    if args.merge:
+        if args.source or args.provider:
+            print("golive discover: --merge reads the providers of the profile it merges into; drop --from/--provider",
+                  file=sys.stderr)
+            return USAGE
+        args.source = args.merge
+        try:
+            args.runbook = args.runbook or list(load_profile(args.merge).profile.runbooks)
+        except ProfileError as exc:
+            print(f"golive discover: {exc}", file=sys.stderr)
+            return USAGE
     runbooks = tuple(dict.fromkeys(args.runbook))
     unknown = [r for r in runbooks if r not in RUNBOOKS]
     if not runbooks or unknown:
@@ -88,12 +102,14 @@ def _discover(args: argparse.Namespace) -> int:
         from golive.lab.components.azure import identity_environment
         for key, value in identity_environment().items():
             os.environ.setdefault(key, value)
-    out = Path(args.out) if args.out else None
+    out = Path(args.out) if args.out else Path(args.merge) if args.merge else None
     name = args.name or (out.stem if out else "discovered")
     text, writes = discover.discover(config, block, name, runbooks)
     if writes:
         print(f"golive discover: {len(writes)} calls were not reads ({writes[0]}); nothing written", file=sys.stderr)
         return FAILED
+    if args.merge:
+        return _merge(Path(args.merge), text, out or Path(args.merge))
     if out is None:
         sys.stdout.write(text)
         return 0
@@ -102,6 +118,21 @@ def _discover(args: argparse.Namespace) -> int:
     decide = discover.decide_lines(text)
     print(f"draft: {out} ({len(text.splitlines())} lines, {len(decide)} DECIDE lines to review); then "
           f"golive check-profile {out} and pytest -m production --profile {out}")
+    return 0
+
+
+def _merge(profile: Path, fresh: str, out: Path) -> int:
+    """Write the merge of ``fresh`` into ``profile`` (issue 17 bullet 2) and say what changed."""
+    from golive.discover_merge import merge
+
+    merged = merge(profile.read_bytes().decode("utf-8"), fresh)  # bytes: the user's line endings stay as written
+    out.write_bytes(merged.text.encode("utf-8"))
+    print(f"merged into {out}: {len(merged.added)} added, {len(merged.vanished)} marked VANISHED, "
+          f"{len(merged.back)} back (mark dropped); review them, then golive check-profile {out}")
+    for what, keys in (("added", merged.added), ("vanished", merged.vanished), ("back", merged.back),
+                       ("not merged", merged.not_merged)):
+        for key in keys:
+            print(f"  {what}: {key}")
     return 0
 
 

@@ -1,0 +1,128 @@
+"""`golive discover --merge` (issue 17 bullet 2): after the estate changed, the user's profile takes in the resource
+that appeared and marks the one that vanished; every line the user wrote stays byte for byte, an entry the user
+removed stays removed, the result passes check-profile, and merging again changes nothing."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+# Imported before any in-process run (see tests/test_check_multi_az.py for why).
+import azure.core.pipeline.transport  # noqa: F401
+import requests  # noqa: F401
+
+import lab_providers
+from golive import discover
+from golive.cli import main
+from golive.discover_merge import OFFERED, OFFERED_HEAD, VANISHED, merge
+from golive.profile.load import load_profile
+from golive.profile.model import Providers
+
+RUNBOOKS = ("000", "001", "002", "003", "004")
+BILLING = "- {tier: workload, name: production/billing-service, kind: Deployment}"  # estate-changed adds it
+ORG = "production/org-service"  # estate-changed removes its Deployment, HPA and PDB
+
+
+def _kubeconfig(lab, variant: str) -> str:
+    return str(lab_providers.kubernetes(lab("kubernetes", variant))["kubernetes"]["kubeconfig"])
+
+
+def _draft(lab) -> str:
+    block = {**lab_providers.aws(lab("aws")), **lab_providers.azure(lab("azure")),
+             **lab_providers.kubernetes(lab("kubernetes"))}
+    text, writes = discover.discover(Providers.model_validate(block), block, "my-env", RUNBOOKS)
+    assert writes == []
+    return text
+
+
+def _edited(text: str) -> str:
+    """What a person does to the draft: a changed threshold, a filled DECIDE line, an added comment, a removed entry."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        if "name: production/user-service, kind: Deployment}" in line or "DECIDE: silenttalk-production-postgres " \
+                                                                           "shows" in line:
+            continue
+        if line.startswith("    min_days: 30"):
+            line = "    min_days: 45  # we keep 45 days for the audit\n"
+        if "name: silenttalk-production-postgres, kind: RDS}" in line:
+            line = line.replace("kind: RDS}", 'kind: RDS, min_zones: 2, min_replicas: 2, because: "primary+standby"}')
+        if "{resource: production/auth-service," in line:
+            out.append("      # owned by the identity team; ask them before changing the capacities\n")
+        out.append(line)
+    return "".join(out)
+
+
+def _repoint(text: str, old: str, new: str) -> str:
+    """The same cluster, changed: the lab serves the changed estate from another emulator, so the user's kubeconfig
+    line points there (a user line too, kept byte for byte by the merge)."""
+    assert text.count(old) == 1
+    return text.replace(old, new)
+
+
+def _delta(before: str, after: str) -> tuple[list[str], list[str]]:
+    """(lines inserted, lines of ``before`` missing from ``after``), the footer of offered hashes left out."""
+    mine = [ln for ln in before.splitlines(keepends=True) if not ln.startswith((OFFERED, OFFERED_HEAD))]
+    theirs = [ln for ln in after.splitlines(keepends=True) if not ln.startswith((OFFERED, OFFERED_HEAD))]
+    inserted: list[str] = []
+    missing: list[str] = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, mine, theirs, autojunk=False).get_opcodes():
+        if op != "equal":
+            missing.extend(mine[a1:a2])
+            inserted.extend(theirs[b1:b2])
+    return inserted, missing
+
+
+def _merge(path: Path, capsys: Any) -> str:
+    assert main(["discover", "--merge", str(path)]) == 0
+    summary = capsys.readouterr().out
+    assert load_profile(str(path)).profile.name == "my-env"  # check-profile as merged
+    return summary
+
+
+def test_merge_adds_what_appeared_marks_what_vanished_and_keeps_every_user_line(lab, tmp_path, capsys):
+    compliant, changed = _kubeconfig(lab, "compliant"), _kubeconfig(lab, "estate-changed")
+    path = tmp_path / "my-env.yaml"
+    mine = _repoint(_edited(_draft(lab)), compliant, changed)
+    path.write_bytes(mine.encode())
+
+    summary = _merge(path, capsys)
+    first = path.read_bytes().decode()
+    inserted, missing = _delta(mine, first)
+    assert missing == []  # every user line, byte for byte, in its order
+    assert [ln.strip().split("  #")[0] for ln in inserted] == [BILLING, VANISHED, VANISHED], inserted
+    lines = first.splitlines()
+    marked = [lines[i + 1] for i, ln in enumerate(lines) if ln.strip() == VANISHED]
+    assert len(marked) == 2 and all(ORG in ln for ln in marked)  # MULTI-AZ workload and AUTOSCALING policy
+    assert "production/user-service, kind: Deployment}" not in first  # removed by the user: stays removed
+    assert "1 added, 2 marked VANISHED" in summary
+
+    _merge(path, capsys)
+    assert path.read_bytes().decode() == first  # merging twice changes nothing
+
+    back = _repoint(first, changed, compliant)  # the estate changes back: billing goes, org-service returns
+    path.write_bytes(back.encode())
+    summary = _merge(path, capsys)
+    second = path.read_bytes().decode()
+    inserted, missing = _delta(back, second)
+    assert [ln.strip() for ln in inserted] == [VANISHED] and [ln.strip() for ln in missing] == [VANISHED] * 2
+    lines = second.splitlines()
+    assert [lines[i + 1].strip().split("  #")[0] for i, ln in enumerate(lines) if ln.strip() == VANISHED] == [BILLING]
+    assert "0 added, 1 marked VANISHED, 2 back" in summary
+    _merge(path, capsys)
+    assert path.read_bytes().decode() == second
+
+
+MINE = ("items:\r\n  LOG-RETENTION:\r\n    min_days: 45  # ours\r\n    log_groups:\r\n      - /ecs/a  # 30 days\r\n"
+        "      # kept for the audit\r\n      - /ecs/gone  # 30 days\r\n")
+FRESH = "items:\n  LOG-RETENTION:\n    min_days: 30\n    log_groups:\n      - /ecs/a  # 30 days\n      - /ecs/b  # 7 days\n"
+
+
+def test_merge_keeps_the_users_line_endings_and_marks_nothing_behind_an_unread_part():
+    merged = merge(MINE, FRESH)
+    assert merged.text.startswith(MINE.replace("      # kept", "      - /ecs/b  # 7 days\r\n      # kept").replace(
+        "      - /ecs/gone", f"      {VANISHED}\r\n      - /ecs/gone"))
+    assert "\n" not in merged.text.replace("\r\n", "")
+    assert merge(merged.text, FRESH).text == merged.text
+    blind = merge(MINE, "# NOT READ (1): the draft lacks what these reads would have shown.\n" + FRESH)
+    assert VANISHED not in blind.text and blind.vanished == () and len(blind.added) == 1
