@@ -126,3 +126,10 @@ def test_merge_keeps_the_users_line_endings_and_marks_nothing_behind_an_unread_p
     assert merge(merged.text, FRESH).text == merged.text
     blind = merge(MINE, "# NOT READ (1): the draft lacks what these reads would have shown.\n" + FRESH)
     assert VANISHED not in blind.text and blind.vanished == () and len(blind.added) == 1
+
+
+def test_merge_reads_the_providers_of_the_profile_it_merges_into(capsys, tmp_path):
+    assert main(["discover", "--merge", str(tmp_path / "my-env.yaml"), "--provider", "aws"]) == 4
+    assert "drop --from/--provider" in capsys.readouterr().err
+    assert main(["discover", "--merge", str(tmp_path / "missing.yaml")]) == 4
+    assert "missing.yaml" in capsys.readouterr().err
