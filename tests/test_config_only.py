@@ -18,7 +18,7 @@ from golive.profile.load import load_profile
 from golive.registry import ITEMS
 
 BEFORE_TRAFFIC = "configuration-only review before traffic: no live endpoint yet"
-LIVE_ONLY = ("HEALTH", "SEC-HEADERS", "LATENCY-P95")
+LIVE_ONLY = ("HEALTH", "SEC-HEADERS", "LATENCY-P95", "WEBSOCKET", "SMOKE")
 LIVE_HALF = {"TLS-ONLY": "live", "CDN": "assets", "WAF-429": "live", "TURN": "live", "AUTOSCALING": "live"}
 
 
