@@ -13,6 +13,7 @@ def test_dashboards_exist_and_show_the_metrics(section, profile, providers, evid
     clouds = {cloud for cloud in ("aws", "azure") if getattr(providers.config, cloud, None) is not None}
     rows, problems, unseen = dashboards.assess(found, section, all_read=not judge.blind, clouds=clouds)
     judge.find(problems)
+    judge.record(dashboards.facts(rows))
     for what in unseen:
         judge.blind_to(what, "not returned by the reads that succeeded (it may be behind a blind read)")
     evidence.json("dashboards judged (metrics charted vs required)", rows)

@@ -23,6 +23,7 @@ def test_logs_are_flowing(section, profile, providers, evidence, judge):
                                + ("" if all_read else " (it may be behind a blind read)"))
     rows, problems = logflow.assess(found, section, time.time())
     judge.find(problems)
+    judge.record(logflow.facts(rows, section))
     evidence.json("log stores judged (counts only; lines are never attached)", rows)
     evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
     judge.conclude(f"{len(problems)} log flow problem(s) on profile {profile.name} (window {section.window_min} min, "

@@ -26,6 +26,7 @@ def test_every_workload_is_rolled_out_on_the_release(section, profile, providers
     rows, problems, unseen = rollout.assess(found, section, release)
     judge.find(problems)
     judge.blind.extend(unseen)
+    judge.record(rollout.facts(rows))
     evidence.json("workloads judged (counts, state, versions per container)", rows)
     evidence.text("release", f"expected release: {release or section.release or '(none given)'} "
                              f"({'--release' if release else 'profile'}); per workload/scope: {dict(section.releases)}")

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from gate import GateResult, profile_dict, run_gate
 from golive import cli, drift, monitoring
-from golive.compare import backups
+from golive.compare import backups, dashboards, logflow, rollout
 from golive.lab.components.coturn import lab_secret
 from golive.probes import cdn, cdn_policy, health, sampler, scaling, smoke, tls_policy, turn, websocket
 from golive.probes.smoke import StepObservation
@@ -166,13 +166,14 @@ def test_the_bundle_summary_has_a_changed_since_section_when_drift_is_known():
 
 
 # --- every other item records what it judged (issue 15 bullet 3) ---------------------------------------------
-CONFIGURED = ("BACKUPS", "ALARMS", "LOG-RETENTION", "SECRETS", "AUTOSCALING", "CDN", "TURN", "TLS-ONLY")
+CONFIGURED = ("BACKUPS", "ALARMS", "LOG-RETENTION", "SECRETS", "AUTOSCALING", "CDN", "TURN", "TLS-ONLY", "ROLLOUT",
+              "LOGS-FLOWING", "DASHBOARDS")
 LIVE = ("HEALTH", "WEBSOCKET", "SMOKE")
 OFF = "drift self-test: the other half is proven in its own self-test"
 
 
-EVERY = ("backups", "alarms", "log_retention", "secrets", "autoscaling", "cdn", "turn", "tls_only", "health",
-         "websocket", "smoke")
+EVERY = ("backups", "alarms", "log_retention", "secrets", "autoscaling", "cdn", "turn", "tls_only", "rollout",
+         "logs_flowing", "dashboards", "health", "websocket", "smoke")
 
 
 def _every_item_gate(pytester, lab, lab_rt, aws_variant: str = "compliant", azure_variant: str = "compliant",
@@ -366,3 +367,27 @@ def test_turn_websocket_smoke_and_latency_facts_never_name_a_port():
     facts = sampler.facts(lat, 200.0, 0.01, 0.05)
     assert _by(facts) == {("api", "p95 ms"): (250.0, False), ("api", "error rate"): (0.0, True)}
     assert all(f.volatile for f in facts)
+
+
+def test_rollout_logs_flowing_and_dashboards_facts_from_their_rows():
+    row = {"workload": "Deployment api", "desired": 3, "updated": 3, "ready": 2, "available": 2, "state": None,
+           "versions": {"api": {"1.2.3": ["api-7f9c-x1", "api-7f9c-x2"], "1.2.2": ["api-6d1a-y1"]}},
+           "release expected": "1.2.3", "findings": ["2 of 3 replicas ready"]}
+    got = _by(rollout.facts([row]))
+    assert got[("Deployment api", "versions")] == ({"api": ["1.2.2", "1.2.3"]}, False)  # never pod names
+    assert got[("Deployment api", "rolled out")] == (False, False) and got[("Deployment api", "ready")] == (2, None)
+
+    section = SimpleNamespace(window_min=5, max_error_share=0.05)
+    rows = [{"store": "log group /ecs/api", "exists": True, "newest event age s": 12.0, "events in window": 40,
+             "error-level": 4, "findings": []}]
+    facts = logflow.facts(rows, section)
+    assert _by(facts)[("log group /ecs/api", "error-level share")] == (0.1, False)
+    assert {f.field for f in facts if not f.volatile} == {"exists"}
+
+    rows = [{"dashboard": "CloudWatch dashboard ops", "found": True, "metrics charted": ["Latency", "CPUUtilization"],
+             "metrics required": ["CPUUtilization", "HTTPCode_Target_5XX_Count"], "missing": ["HTTPCode_Target_5XX_Count"]},
+            {"dashboard": "Azure portal dashboard ops", "found": False, "metrics charted": None,
+             "metrics required": ["Http5xx"], "missing": []}]
+    got = _by(dashboards.facts(rows))
+    assert got[("CloudWatch dashboard ops", "metrics charted")] == (["CPUUtilization", "Latency"], False)
+    assert got[("Azure portal dashboard ops", "found")] == (False, None)

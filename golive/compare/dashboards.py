@@ -12,6 +12,7 @@ from typing import Any
 
 from golive.profile.items.dashboards import DashboardsSection
 from golive.providers.records_dashboards import Dashboard
+from golive.verdict import Fact
 
 WHAT = {"aws": "CloudWatch dashboard", "azure": "Azure portal dashboard"}
 
@@ -42,3 +43,15 @@ def assess(found: Iterable[Dashboard], section: DashboardsSection, all_read: boo
                      if seen else None, "metrics required": spec.metrics, "missing": missing,
                      "source": seen.source if seen else None})
     return rows, problems, unseen
+
+
+def facts(rows: list[dict[str, Any]]) -> list[Fact]:
+    """DASHBOARDS drift, from ``assess``'s rows: per dashboard whether it exists and the metrics it charts against
+    the runbook's (ok None when it was not found or its body could not be read)."""
+    out: list[Fact] = []
+    for row in rows:
+        charted = row["metrics charted"]
+        out += [Fact(row["dashboard"], "found", row["found"], True, row["found"] or None),
+                Fact(row["dashboard"], "metrics charted", None if charted is None else sorted(charted),
+                     row["metrics required"], None if charted is None else not row["missing"])]
+    return out

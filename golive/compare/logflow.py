@@ -13,6 +13,7 @@ from typing import Any
 
 from golive.profile.items.logs_flowing import LogsFlowingSection
 from golive.providers.records_logs import LogFlow
+from golive.verdict import Fact
 
 KIND = {"log-group": "log group", "namespace": "namespace"}
 
@@ -41,7 +42,25 @@ def assess(flows: Iterable[LogFlow], section: LogsFlowingSection, now: float) ->
                          f"error-level ({share:.0%}); the profile allows {section.max_error_share:.0%} (runbook 004 "
                          f"rolls back at an error rate > 5 %)")
         problems += found
-        rows.append({"store": label, "cloud": flow.cloud, "newest event age s": None if flow.newest is None else
+        rows.append({"store": label, "cloud": flow.cloud, "exists": flow.exists, "newest event age s": None if flow.newest is None else
                      round(now - flow.newest, 1), "events in window": len(flow.lines), "error-level": errors,
                      "read bounds": flow.bounds, "findings": found, "source": flow.source})
     return rows, problems
+
+
+def facts(rows: list[dict[str, Any]], section: LogsFlowingSection) -> list[Fact]:
+    """LOGS-FLOWING drift, from ``assess``'s rows: per log group/namespace whether it exists; the newest event's
+    age, the events in the window and the error-level share move on their own (volatile: compared by verdict)."""
+    out: list[Fact] = []
+    for row in rows:
+        where, age, events = row["store"], row["newest event age s"], row["events in window"]
+        exists = row["exists"]
+        share = row["error-level"] / events if events else None
+        out += [Fact(where, "exists", exists, True, exists),
+                Fact(where, "newest event age s", age, f"<= {section.window_min * 60}",
+                     age is not None and age <= section.window_min * 60, volatile=True),
+                Fact(where, "events in window", events, volatile=True),
+                Fact(where, "error-level share", None if share is None else round(share, 3),
+                     f"<= {section.max_error_share:g}", None if share is None else share <= section.max_error_share,
+                     volatile=True)]
+    return out

@@ -15,7 +15,7 @@ from typing import Any
 
 from golive.profile.items.rollout import RolloutSection
 from golive.providers.records_rollout import PodState, Rollout
-from golive.verdict import BlindSpot
+from golive.verdict import BlindSpot, Fact
 
 RUNBOOK = "runbook 004 step 5"
 DONE = {"ECS service": "COMPLETED", "App Service": "Running"}
@@ -126,3 +126,16 @@ def _versions(rec: Rollout, ignore: list[str]) -> dict[str, dict[str | None, lis
             if container not in ignore:
                 found[container][version_of(image)].append(where)
     return {c: dict(by) for c, by in found.items()}
+
+
+def facts(rows: list[dict[str, Any]]) -> list[Fact]:
+    """ROLLOUT drift, from ``assess``'s rows: per workload its replica counts, state, the versions each container
+    runs (never pod names: they change with every rollout) against the release, and whether it is rolled out."""
+    out: list[Fact] = []
+    for row in rows:
+        where, held = row["workload"], not row["findings"]
+        out += [Fact(where, name, row[name]) for name in ("desired", "updated", "ready", "available", "state")]
+        out.append(Fact(where, "versions", {c: sorted(by) for c, by in sorted(row["versions"].items())},
+                        row["release expected"], held))
+        out.append(Fact(where, "rolled out", held, True, held))
+    return out
