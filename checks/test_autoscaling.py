@@ -14,7 +14,7 @@ import pytest
 from golive.probes import loadgen, scaling
 from golive.probes.http import client
 from golive.profile.base import NotApplicable
-from golive.verdict import CouldNotObserve, require
+from golive.verdict import CouldNotObserve
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,7 +55,7 @@ def _reader(live, providers):
 
 
 @pytest.mark.load
-def test_capacity_rises_under_load_within_bounds(section, profile, providers, evidence, tmp_path):
+def test_capacity_rises_under_load_within_bounds(section, profile, providers, evidence, judge, tmp_path):
     live = section.live
     if live is None:
         pytest.skip(f"AUTOSCALING live load not declared on {profile.name} (only the configuration half)")
@@ -85,13 +85,15 @@ def test_capacity_rises_under_load_within_bounds(section, profile, providers, ev
                                              f"never took CPU past {live.target_cpu:g} % (max seen "
                                              f"{timeline.summary()['max_cpu_seen']} %); raise live.users/max_rps")
     problems = scaling.timeline_problems(timeline, section.runbook)
+    judge.record(scaling.timeline_facts(timeline))
     if stated is not None:
         evidence.json("scaler configuration stated by its status", stated)
         want = type("Want", (), {"resource": live.resource, "min_capacity": live.min_capacity, "behavior": None,
                                  "max_capacity": live.max_capacity, "target": live.target_cpu,
                                  "scale_in_threshold": None, "window_s": None})
         problems += scaling.policy_problems(want, [stated], section.runbook)
-    require(problems, f"autoscaling of {live.resource} under load on {profile.name}")
+    judge.find(problems)
+    judge.conclude(f"autoscaling of {live.resource} under load on {profile.name}")
 
 
 def _watch(live, read, caps: loadgen.LoadCaps) -> tuple[scaling.Timeline, dict]:

@@ -391,3 +391,12 @@ def test_rollout_logs_flowing_and_dashboards_facts_from_their_rows():
     got = _by(dashboards.facts(rows))
     assert got[("CloudWatch dashboard ops", "metrics charted")] == (["CPUUtilization", "Latency"], False)
     assert got[("Azure portal dashboard ops", "found")] == (False, None)
+
+
+def test_autoscaling_live_facts_are_all_volatile():
+    points = tuple(scaling.Point(t, replicas, None, 80.0, 10.0, 5, "load") for t, replicas in ((1, 2), (3, 2), (5, 4)))
+    tl = scaling.Timeline("svc", 70.0, 2, 10, 30.0, points, 1.0, 2, 5.0, 6.0, None, {}, 100, 0, 12.0)
+    facts = scaling.timeline_facts(tl)
+    assert _by(facts) == {("svc", "scale-out s after CPU passed the target"): (4.0, True),
+                          ("svc", "max replicas seen"): (4, True), ("svc", "min replicas seen"): (2, True)}
+    assert all(f.volatile for f in facts)

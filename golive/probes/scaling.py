@@ -219,6 +219,20 @@ def timeline_problems(tl: Timeline, runbook: str) -> list[str]:
     return out
 
 
+def timeline_facts(tl: Timeline) -> list[Fact]:
+    """AUTOSCALING drift (live half): whether capacity rose within the deadline and stayed within min/max; the
+    timeline's numbers (seconds to scale out, replicas seen) move from run to run, so all are volatile."""
+    late = None if tl.scaled_out_at is None or tl.crossed_at is None else round(tl.scaled_out_at - tl.crossed_at, 1)
+    replicas = [p.replicas for p in tl.points]
+    most, least = max(replicas, default=None), min(replicas, default=None)
+    return [Fact(tl.resource, "scale-out s after CPU passed the target", late, f"<= {tl.deadline_s:g}",
+                 late is not None and late <= tl.deadline_s, volatile=True),
+            Fact(tl.resource, "max replicas seen", most, f"<= {tl.max_capacity}",
+                 None if most is None else most <= tl.max_capacity, volatile=True),
+            Fact(tl.resource, "min replicas seen", least, f">= {tl.min_capacity}",
+                 None if least is None else least >= tl.min_capacity, volatile=True)]
+
+
 def plot(tl: Timeline, path: Path) -> Path:
     """CPU (%), replicas and request rate over time, with the target, min/max and the load phases."""
     import matplotlib
