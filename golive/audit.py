@@ -18,6 +18,9 @@ from urllib.parse import urlsplit
 AWS_READ = re.compile(r"^(Describe|List|Get|Search|BatchGet)[A-Z0-9]")
 AWS_SECRET_READS = frozenset({"GetSecretValue", "BatchGetSecretValue", "GetParameter", "GetParameters",
                               "GetParametersByPath", "GetPasswordData", "GetAuthorizationToken"})
+#: not a Describe/List/Get, yet read-only: AssumeRole issues temporary credentials of a reader role (profile
+#: ``aws_targets[].role_arn``) and changes no cloud state; it is the only exception, by exact action
+AWS_CREDENTIAL_CALLS = frozenset({"sts:AssumeRole"})
 
 
 @dataclass(frozen=True)
@@ -30,10 +33,13 @@ class ApiCall:
     method: str  # HTTP method for Azure/Kubernetes; the operation name for AWS
     path: str = ""
     sdk_service: str = ""  # AWS: botocore's client name ("cloudwatch"), to find the IAM prefix in the reference
+    target: str = ""  # the profile's target ("prod-eu/eu-west-1") when a cloud has several, else ""
 
     @property
     def is_read(self) -> bool:
         if self.cloud == "aws":
+            if self.action in AWS_CREDENTIAL_CALLS:
+                return True
             op = self.action.split(":", 1)[1]
             return bool(AWS_READ.match(op)) and op not in AWS_SECRET_READS
         return self.method in {"GET", "HEAD"}
@@ -53,7 +59,8 @@ class AuditLog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
-            handle.write(json.dumps(asdict(call)) + "\n")
+            line = {k: v for k, v in asdict(call).items() if v or k != "target"}  # one target: as before
+            handle.write(json.dumps(line) + "\n")
 
     def calls(self) -> list[ApiCall]:
         if self.path is None:
@@ -67,9 +74,10 @@ class AuditLog:
 
 
 # --- what the clouds' SDKs send, as ApiCall -------------------------------------------------------------
-def aws_call(signing_name: str, operation: str, sdk_service: str = "") -> ApiCall:
-    """The API call as sent; its IAM action comes from the reference (golive/least_privilege.py)."""
-    return ApiCall("aws", signing_name, f"{signing_name}:{operation}", operation, sdk_service=sdk_service)
+def aws_call(signing_name: str, operation: str, sdk_service: str = "", path: str = "", target: str = "") -> ApiCall:
+    """The API call as sent; its IAM action comes from the reference (golive/least_privilege.py).
+    ``path``: the role ARN of an sts:AssumeRole, so the policy can name the roles assumed."""
+    return ApiCall("aws", signing_name, f"{signing_name}:{operation}", operation, path, sdk_service, target)
 
 
 def azure_call(method: str, url: str) -> ApiCall:

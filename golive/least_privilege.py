@@ -25,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from golive.audit import ApiCall, azure_action, kubernetes_rule
+from golive.audit import AWS_CREDENTIAL_CALLS, ApiCall, azure_action, kubernetes_rule
 
 READER_ACCESS_LEVELS = frozenset({"List", "Read"})
 AZURE_READ_ACTION = re.compile(r"^Microsoft\.[A-Za-z][A-Za-z0-9]*(/[A-Za-z][A-Za-z0-9]*)+/read$")
@@ -124,8 +124,8 @@ def aws_operations(calls: Iterable[ApiCall]) -> list[AwsOperation]:
     metadata: dict[str, Mapping[str, str]] = {}
     found = set()
     for call in calls:
-        if call.cloud != "aws" or not call.is_read:
-            continue
+        if call.cloud != "aws" or not call.is_read or call.action in AWS_CREDENTIAL_CALLS:
+            continue  # AssumeRole is granted to the caller, not to the reader role (iam_policy)
         if call.sdk_service and call.sdk_service not in metadata:
             try:
                 metadata[call.sdk_service] = session.get_service_model(call.sdk_service).metadata
@@ -205,7 +205,9 @@ def kubernetes_problems(rules: Iterable[Mapping[str, list[str]]], known: frozens
 
 # --- the three documents --------------------------------------------------------------------------------
 def iam_policy(calls: Iterable[ApiCall], reference: AwsReference | None = None) -> dict:
-    """The IAM policy of a reader role: exactly the actions granting the AWS reads that were recorded."""
+    """The IAM policy of a reader role: exactly the actions granting the AWS reads that were recorded; with
+    assumed reader roles, a second statement lets the starting identity assume exactly those (sts:AssumeRole)."""
+    calls = list(calls)
     reference = reference or AwsReference.bundled()
     actions: set[str] = set()
     unknown: list[str] = []
@@ -217,8 +219,12 @@ def iam_policy(calls: Iterable[ApiCall], reference: AwsReference | None = None) 
     unknown += reference.problems(actions)
     if unknown:
         raise UnknownToReference("the AWS Service Authorization Reference", unknown)
-    return {"Version": "2012-10-17", "Statement": [
-        {"Sid": "GoliveReadOnly", "Effect": "Allow", "Action": sorted(actions), "Resource": "*"}]}
+    statements = [{"Sid": "GoliveReadOnly", "Effect": "Allow", "Action": sorted(actions), "Resource": "*"}]
+    roles = sorted({c.path for c in calls if c.cloud == "aws" and c.action in AWS_CREDENTIAL_CALLS and c.path})
+    if roles:  # aws_targets[].role_arn: the identity golive starts as may assume exactly these reader roles
+        statements.append({"Sid": "GoliveAssumeReaderRoles", "Effect": "Allow", "Action": ["sts:AssumeRole"],
+                           "Resource": roles})
+    return {"Version": "2012-10-17", "Statement": statements}
 
 
 def azure_role(calls: Iterable[ApiCall], known_types: frozenset[str] | None = None) -> dict:

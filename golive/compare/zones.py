@@ -8,6 +8,11 @@ every field an API did not return (absent is unknown, not false: never a pass, n
 A profile entry applies to exactly one resource: same tier and name, and its ``kind`` when it names one. An
 entry without kind that matches resources of several kinds applies to none (each is judged at the section's
 bar) and is a finding naming the candidates.
+
+Several targets (providers.*_targets): a record carries its ``where`` ("prod-eu/eu-west-1"), messages name it
+("prod-eu/eu-west-1: RDS pg: ..."), and an entry may address one target as ``<target>/<name>`` or
+``<target>/<region>/<name>`` ("prod-eu/silenttalk-redis"); an entry without a target applies in every target,
+and the most specific entry addressing a resource is the one that applies.
 """
 
 from __future__ import annotations
@@ -21,7 +26,16 @@ from golive.verdict import BlindSpot, Fact
 
 
 def label(rec: ZonePlacement) -> str:
-    return f"{rec.kind or rec.tier} {rec.resource}"
+    named = f"{rec.kind or rec.tier} {rec.resource}"
+    return f"{rec.where}: {named}" if rec.where else named
+
+
+def addresses(name: str, rec: ZonePlacement) -> bool:
+    """Does a profile entry's name address this resource: its name, or ``<target>[/<region>]/<name>``."""
+    if name == rec.resource:
+        return True
+    parts = rec.where.split("/") if rec.where else []
+    return any(name == "/".join([*parts[:n], rec.resource]) for n in range(1, len(parts) + 1))
 
 
 def runbook_words(runbooks: Sequence[str]) -> str:
@@ -37,7 +51,7 @@ def _zones(zones: Iterable[str]) -> str:
 
 
 def _named(placements: list[ZonePlacement], res: ZoneResource) -> list[ZonePlacement]:
-    return [p for p in placements if p.tier == res.tier and p.resource == res.name
+    return [p for p in placements if p.tier == res.tier and addresses(res.name, p)
             and (res.kind is None or res.kind.lower() == (p.kind or p.tier).lower())]
 
 
@@ -53,7 +67,11 @@ def _ambiguous(placements: list[ZonePlacement], section: MultiAzSection) -> dict
 
 def entry(rec: ZonePlacement, section: MultiAzSection, placements: Iterable[ZonePlacement]) -> ZoneResource | None:
     """The one profile entry for this resource; None when unlisted or when its entry is ambiguous."""
-    found = section.expected(rec.tier, rec.resource, rec.kind or rec.tier)
+    kind = (rec.kind or rec.tier).lower()
+    candidates = [r for r in section.resources if r.tier == rec.tier and addresses(r.name, rec)
+                  and (r.kind is None or r.kind.lower() == kind)]
+    found = max(candidates, key=lambda r: (r.name.count("/") - rec.resource.count("/"), r.kind is not None),
+                default=None)  # the most specific: target/region, then target, then the bare name
     if found is not None and id(found) in _ambiguous(list(placements), section):
         return None
     return found
@@ -126,9 +144,10 @@ def table(placements: Iterable[ZonePlacement], section: MultiAzSection) -> list[
     """The evidence: one row per resource, with what it needed and which API fields were read."""
     placements = list(placements)
     rows = []
-    for rec in sorted(placements, key=lambda p: (p.tier, p.kind, p.resource)):
+    for rec in sorted(placements, key=lambda p: (p.tier, p.kind, p.resource, p.where)):
         listed = entry(rec, section, placements)
-        rows.append({"tier": rec.tier, "kind": rec.kind, "resource": rec.resource, "zones": list(dict.fromkeys(rec.zones)),
+        rows.append({**({"where": rec.where} if rec.where else {}),
+                     "tier": rec.tier, "kind": rec.kind, "resource": rec.resource, "zones": list(dict.fromkeys(rec.zones)),
                      "zones_required": section.zones_for(listed), "flags": dict(rec.flags),
                      "not_returned": list(rec.unknown), "members": rec.members,
                      "members_required": section.replicas_for(listed) if rec.members is not None else None,

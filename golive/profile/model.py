@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -37,8 +38,11 @@ class Trust(Section):
                                    "OpenSSL and curl trust it; the system store when absent")
 
 
+AWS_REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+
+
 class AwsProvider(Section):
-    region: str = Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+    region: str = Field(pattern=AWS_REGION.pattern)
     profile: str | None = Field(default=None, description="AWS profile name; the default credential chain when absent")
     endpoint_url: str | None = Field(default=None, description="emulator endpoint (lab only)")
     credentials_file: Path | None = Field(default=None, description="shared credentials file to read instead of "
@@ -110,10 +114,71 @@ class KubernetesProvider(Section):
         return self
 
 
+TARGET_NAME = r"^[a-z0-9][a-z0-9._-]*$"  # how findings and profile entries address a target ("prod-eu/...")
+
+
+class AwsTarget(AwsProvider):
+    """One AWS account among several (``providers.aws_targets``): its credentials (a profile, a credentials file,
+    or a read-only role assumed from the standard chain) and the regions read in it."""
+
+    name: str = Field(pattern=TARGET_NAME, description="how findings and profile entries address this account")
+    regions: list[str] = Field(default_factory=list, description="regions read in this account; [region] when "
+                                                                   "empty (region is also where STS is called)")
+    role_arn: str | None = Field(default=None, pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$",
+                                 description="a reader role to assume (sts:AssumeRole) with the chain's credentials")
+    external_id: str | None = Field(default=None, min_length=2, description="the role's sts:ExternalId condition")
+    session_name: str = Field(default="golive", pattern=r"^[\w+=,.@-]{2,64}$",
+                              description="RoleSessionName, as CloudTrail shows the session")
+
+    @model_validator(mode="after")
+    def _regions(self) -> AwsTarget:
+        bad = [r for r in self.regions if not AWS_REGION.match(r)]
+        if bad:
+            raise ValueError(f"aws_targets[{self.name}].regions: {', '.join(bad)} are not AWS region names")
+        if self.external_id is not None and self.role_arn is None:
+            raise ValueError(f"aws_targets[{self.name}]: external_id needs role_arn (it is sent with AssumeRole)")
+        return self
+
+    def read_regions(self) -> list[str]:
+        return list(dict.fromkeys(self.regions or [self.region]))
+
+
+class AzureTarget(AzureProvider):
+    """One Azure subscription (and resource group) among several (``providers.azure_targets``)."""
+
+    name: str = Field(pattern=TARGET_NAME, description="how findings and profile entries address this subscription")
+
+
+class KubernetesTarget(KubernetesProvider):
+    """One cluster (kubeconfig context) among several (``providers.kubernetes_targets``)."""
+
+    name: str = Field(pattern=TARGET_NAME, description="how findings and profile entries address this cluster")
+
+
 class Providers(Section):
+    """The clouds read. One target per cloud (``aws``, ``azure``, ``kubernetes``) or several (``*_targets``, each
+    with a ``name``): records and findings of a cloud with several targets are prefixed ``<name>/`` (AWS:
+    ``<name>/<region>``), and profile entries may address one target as ``<name>/<resource>``."""
+
     aws: AwsProvider | None = None
     azure: AzureProvider | None = None
     kubernetes: KubernetesProvider | None = None
+    aws_targets: list[AwsTarget] = Field(default_factory=list, description="several AWS accounts/regions")
+    azure_targets: list[AzureTarget] = Field(default_factory=list, description="several Azure subscriptions")
+    kubernetes_targets: list[KubernetesTarget] = Field(default_factory=list, description="several clusters")
+
+    @model_validator(mode="after")
+    def _one_way_per_cloud(self) -> Providers:
+        for cloud in ("aws", "azure", "kubernetes"):
+            targets = getattr(self, f"{cloud}_targets")
+            if targets and getattr(self, cloud) is not None:
+                raise ValueError(f"give providers.{cloud} (one target) or providers.{cloud}_targets (several), "
+                                 f"not both")
+            names = [t.name for t in targets]
+            twice = sorted({n for n in names if names.count(n) > 1})
+            if twice:
+                raise ValueError(f"providers.{cloud}_targets names {', '.join(twice)} twice; names address targets")
+        return self
 
 
 MAX_WAIVER_DAYS = 366  # a known non-compliance is accepted for a while, not for ever

@@ -4,17 +4,26 @@
 records (``zone_placements()``, ``backup_schedules()``...) and gets them from every configured cloud;
 it never branches on the cloud itself. Reads only. A read that fails is a blind spot carried by the records
 (``Records.blind``); every other read still counts (a reader role missing one permission hides nothing else).
+
+Many targets (``providers.aws_targets``/``azure_targets``/``kubernetes_targets``): one provider per AWS
+(account, region), Azure subscription or cluster, read concurrently in a bounded pool (``POOL``); a record of a
+cloud with several targets gets its ``where`` ("prod-eu/eu-west-1"), so the same name in two accounts stays two
+resources, and its blind spots name the target. A profile with one target per cloud reads as before.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from typing import Any
 
 from golive.audit import AuditLog
 from golive.cache import RunCache
 from golive.profile.model import Providers
-from golive.verdict import CouldNotObserve, Records
+from golive.verdict import BlindSpot, CouldNotObserve, Records
+
+POOL = 8  # targets read at once, at most (each target's reads stay sequential, cached once per run)
 
 
 class CloudProviders:
@@ -46,8 +55,35 @@ class CloudProviders:
         from golive.providers.kubernetes import KubernetesProvider
         return KubernetesProvider(self.config.kubernetes, audit=self.audit)
 
+    @cached_property
+    def targets(self) -> list[tuple[str, Any]]:
+        """(where, provider) of every target: where is "" for a cloud with one target, "<name>[/<region>]" else."""
+        from golive.profile.model import AwsTarget
+
+        found: list[tuple[str, Any]] = []
+        aws_regions = [(t, r) for t in self.config.aws_targets for r in t.read_regions()]
+        if aws_regions:
+            from golive.providers.aws import AwsProvider
+            several = len(aws_regions) > 1
+            for target, region in aws_regions:
+                where = f"{target.name}/{region}" if several else ""
+                config: AwsTarget = target.model_copy(update={"region": region})
+                found.append((where, AwsProvider(config, audit=self.audit, shared=self.cache, label=where)))
+        if self.config.azure_targets:
+            from golive.providers.azure import AzureProvider
+            several = len(self.config.azure_targets) > 1
+            found += [(t.name if several else "", AzureProvider(t, audit=self.audit, shared=self.cache))
+                      for t in self.config.azure_targets]
+        if self.config.kubernetes_targets:
+            from golive.providers.kubernetes import KubernetesProvider
+            several = len(self.config.kubernetes_targets) > 1
+            found += [(t.name if several else "", KubernetesProvider(t, audit=self.audit))
+                      for t in self.config.kubernetes_targets]
+        found += [("", p) for p in (self.aws, self.azure, self.kubernetes) if p is not None]
+        return found
+
     def configured(self) -> list[Any]:
-        found = [p for p in (self.aws, self.azure, self.kubernetes) if p is not None]
+        found = [p for _, p in self.targets]
         if not found:
             raise CouldNotObserve("the cloud", "the profile declares no providers (providers.aws, providers.azure "
                                                "or providers.kubernetes); add the one this environment runs on")
@@ -56,13 +92,39 @@ class CloudProviders:
     def gather(self, method: str, *args: Any, **kwargs: Any) -> Records:
         """Records of one kind from every configured cloud that knows that kind; what one cloud or read
         could not see is a blind spot (``.blind``), and the other clouds' records still count."""
+        self.configured()  # no provider at all: could not observe
+        readers = [(where, read) for where, provider in self.targets
+                   if (read := getattr(provider, method, None)) is not None]
+        if any(where for where, _ in readers):  # several targets: concurrently, each target in its own thread
+            with ThreadPoolExecutor(max_workers=min(POOL, len(readers)), thread_name_prefix="golive-read") as pool:
+                answers = list(pool.map(lambda pair: _read(*pair, args, kwargs), readers))
+        else:
+            answers = [_read(where, read, args, kwargs) for where, read in readers]
         out = Records()
-        for provider in self.configured():
-            read = getattr(provider, method, None)
-            if read is None:
-                continue
-            try:
-                out.add(read(*args, **kwargs))
-            except CouldNotObserve as exc:
-                out.blind.extend(exc.blind)
+        for answer in answers:
+            out.add(answer)
         return out
+
+
+def _read(where: str, read: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Records:
+    """One target's records, each with its ``where`` (when it has one); a failed read: its blind spots."""
+    out = Records()
+    try:
+        found = read(*args, **kwargs)
+    except CouldNotObserve as exc:
+        out.blind.extend(_at(where, b) for b in exc.blind)
+        return out
+    out.extend(_placed(where, rec) for rec in found)
+    out.blind.extend(_at(where, b) for b in getattr(found, "blind", ()))
+    return out
+
+
+def _placed(where: str, rec: Any) -> Any:
+    """The record with its target; records of a single-target cloud (and types without ``where``) as read."""
+    if where and dataclasses.is_dataclass(rec) and "where" in {f.name for f in dataclasses.fields(rec)}:
+        return dataclasses.replace(rec, where=where)
+    return rec
+
+
+def _at(where: str, spot: BlindSpot) -> BlindSpot:
+    return BlindSpot(f"{where}: {spot.what}", spot.why) if where and not spot.what.startswith(f"{where}:") else spot

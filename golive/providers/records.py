@@ -25,6 +25,8 @@ class ZonePlacement:
         "ALB", "Deployment"); the tier when empty
     unknown: fields the API did not return that the zone count needs ("SecondaryAvailabilityZone",
         "node ip-10-0-1-5 label topology.kubernetes.io/zone"): its zones are then not judged (a blind spot)
+    where: the target it was read in ("prod-eu/eu-west-1", "sub-b", "cluster-2") when the profile names several
+        targets of its cloud (providers.*_targets; set by CloudProviders.gather), else ""
     """
 
     tier: str
@@ -35,6 +37,7 @@ class ZonePlacement:
     source: str = ""
     kind: str = ""
     unknown: tuple[str, ...] = ()
+    where: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,13 @@ import json
 import re
 import threading
 from collections import Counter
+from functools import partial
 from typing import Any
 
 import boto3
 import botocore.session
 from botocore.config import Config
+from botocore.credentials import RefreshableCredentials
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -66,8 +68,10 @@ class AwsProvider:
     ``reads`` (distinct reads made), ``cache_hits`` (reads answered from the cache).
     """
 
-    def __init__(self, config: AwsConfig, audit: AuditLog | None = None, shared: RunCache | None = None):
+    def __init__(self, config: AwsConfig, audit: AuditLog | None = None, shared: RunCache | None = None,
+                 label: str = ""):
         self.config = config
+        self.label = label  # "<target>/<region>" when the profile names several AWS targets, else ""
         self.shared = shared if shared is not None else RunCache(None)
         self.audit = audit if audit is not None else AuditLog()
         self.stats: Counter[str] = Counter()
@@ -83,7 +87,8 @@ class AwsProvider:
 
     def target(self, service: str, operation: str, region: str | None = None) -> str:
         region = region or self.config.region
-        return f"AWS {service}:{_api_name(operation)} in {region} at {self.config.endpoint_url or 'the AWS endpoint'}"
+        at = f"AWS {service}:{_api_name(operation)} in {region} at {self.config.endpoint_url or 'the AWS endpoint'}"
+        return f"{self.label}: {at}" if self.label else at
 
     def session(self) -> boto3.Session:
         """boto3's default credential chain, narrowed by the profile (profile name, credentials file)."""
@@ -92,8 +97,33 @@ class AwsProvider:
                 core = botocore.session.Session(profile=self.config.profile)
                 if self.config.credentials_file is not None:
                     core.set_config_variable("credentials_file", str(self.config.credentials_file))
+                role = getattr(self.config, "role_arn", None)
+                if role is not None:
+                    core._credentials = self._assumed(core, role)  # botocore's refreshable assume-role credentials
                 self._session = boto3.Session(botocore_session=core, region_name=self.config.region)
             return self._session
+
+    def _assumed(self, source: botocore.session.Session, role: str) -> Any:
+        """The reader role's temporary credentials: sts:AssumeRole with the chain's credentials, refreshed before
+        they expire; audited like every call (it issues credentials and changes no cloud state)."""
+        sts = source.create_client("sts", region_name=self.config.region, endpoint_url=self.config.endpoint_url,
+                                   config=Config(retries={"mode": "standard", "max_attempts": self.config.max_attempts},
+                                                 connect_timeout=self.config.timeout_s,
+                                                 read_timeout=self.config.timeout_s, user_agent_appid="golive"))
+        sts.meta.events.register("before-call", partial(self._count_call, role=role))
+        params = {"RoleArn": role, "RoleSessionName": self.config.session_name}
+        if self.config.external_id is not None:
+            params["ExternalId"] = self.config.external_id
+
+        def refresh() -> dict[str, str]:
+            try:
+                got = sts.assume_role(**params)["Credentials"]
+            except (BotoCoreError, ClientError) as exc:
+                raise self._could_not_observe(exc, "sts", "AssumeRole", None) from exc
+            return {"access_key": got["AccessKeyId"], "secret_key": got["SecretAccessKey"],
+                    "token": got["SessionToken"], "expiry_time": got["Expiration"].isoformat()}
+
+        return RefreshableCredentials.create_from_metadata(refresh(), refresh, "assume-role")
 
     def client(self, service: str, region: str | None = None) -> Any:
         """A cached boto3 client with the profile's retries and timeouts; counts every call it sends."""
@@ -114,11 +144,12 @@ class AwsProvider:
                 self._clients[key] = client
             return self._clients[key]
 
-    def _count_call(self, model: Any = None, **_: Any) -> None:
+    def _count_call(self, model: Any = None, role: str = "", **_: Any) -> None:
         self.stats["calls"] += 1
         if model is not None:  # every call that leaves boto3, whoever made it: the read-only audit
             service = model.service_model
-            self.audit.record(aws_call(service.signing_name, model.name, service.service_name))
+            self.audit.record(aws_call(service.signing_name, model.name, service.service_name, path=role,
+                                       target=self.label))
 
     def _count_attempt(self, **_: Any) -> None:
         self.stats["attempts"] += 1
@@ -154,11 +185,16 @@ class AwsProvider:
             return answer
 
         # shared with the run's other processes (xdist workers): one read per run, not per worker
-        result = self.shared.get_or_compute(f"aws {self.where} {self.config.profile} {key}", fetch)
+        result = self.shared.get_or_compute(f"aws {self.where} {self.config.profile} {self._who()}{key}", fetch)
         with self._lock:
             self._cache[key] = result
             self.stats["reads"] += 1
         return copy.deepcopy(result)
+
+    def _who(self) -> str:
+        """What else makes two targets on one endpoint and profile different accounts (never shared reads)."""
+        parts = [getattr(self.config, "role_arn", None), self.config.credentials_file]
+        return "".join(f"{p} " for p in parts if p is not None)
 
     def _could_not_observe(self, exc: Exception, service: str, api: str, region: str | None) -> CouldNotObserve:
         target = self.target(service, api, region)

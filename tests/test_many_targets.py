@@ -1,0 +1,127 @@
+"""Many targets per provider (issue 18 bullet 1): several AWS accounts (profiles or assumed reader roles) and
+regions in one gate, each judged on its own and named in its findings, read concurrently, once per run."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import replace
+
+import pytest
+
+from gate import profile_dict, run_gate
+from golive.audit import ApiCall, aws_call
+from golive.compare import zones
+from golive.lab.aws.seeds import account_for
+from golive.lab.components.aws import profile_block
+from golive.least_privilege import iam_policy
+from golive.profile.items.multi_az import MultiAzSection
+from golive.profile.model import Providers
+from golive.providers.records import ZonePlacement
+from test_check_multi_az import AWS_RESOURCES
+
+BROKEN = ("multi-az-rds-single-az", "multi-az-elasticache-no-failover")
+
+
+# --- without a network ----------------------------------------------------------------------------------
+def test_one_way_per_cloud_and_unique_target_names():
+    one = {"name": "a", "region": "us-east-1"}
+    with pytest.raises(ValueError, match="not both"):
+        Providers(aws={"region": "us-east-1"}, aws_targets=[one])
+    with pytest.raises(ValueError, match="names a twice"):
+        Providers(aws_targets=[one, one])
+    with pytest.raises(ValueError, match="external_id needs role_arn"):
+        Providers(aws_targets=[{**one, "external_id": "x1"}])
+    assert Providers(aws_targets=[{**one, "regions": ["us-east-1", "eu-west-1", "us-east-1"]}]
+                     ).aws_targets[0].read_regions() == ["us-east-1", "eu-west-1"]
+
+
+def test_the_same_name_in_two_targets_stays_two_resources_and_an_entry_can_address_one():
+    redis = {"tier": "cache", "name": "redis"}
+    two = ZonePlacement("cache", "redis", ("a", "b"), {"MultiAZ": True}, 3, "x", kind="ElastiCache",
+                        where="prod-eu/eu-west-1")
+    three = ZonePlacement("cache", "redis", ("a", "b", "c"), {"MultiAZ": True}, 3, "x", kind="ElastiCache",
+                          where="prod-us/us-east-1")
+    found = zones.problems([two, three], MultiAzSection(resources=[redis]), ["000"])
+    assert found == ["prod-eu/eu-west-1: ElastiCache redis: 2 zones (a, b) from x; runbook 000 requires 3 zones"]
+    for address in ("prod-eu/redis", "prod-eu/eu-west-1/redis"):
+        override = {"tier": "cache", "name": address, "min_zones": 2, "because": "eu-west-1 pair"}
+        section = MultiAzSection(resources=[redis, override])
+        assert zones.problems([two, three], section, ["000"]) == [], address
+        other = replace(two, where="prod-us/us-east-1")  # the other target is not lowered
+        assert zones.problems([other], section, ["000"])[-1].endswith("requires 3 zones")
+    missing = MultiAzSection(resources=[{"tier": "cache", "name": "prod-ap/redis"}])
+    assert zones.problems([two, three], missing, ["000"])[0].startswith("cache prod-ap/redis: not found")
+
+
+def test_assume_role_is_the_one_non_get_the_audit_accepts_and_the_policy_grants_to_the_caller():
+    role = "arn:aws:iam::210987654321:role/golive-reader"
+    assume = aws_call("sts", "AssumeRole", "sts", path=role, target="b/us-east-1")
+    assert assume.is_read and not aws_call("sts", "AssumeRoleWithWebIdentity", "sts").is_read
+    assert not aws_call("rds", "DeleteDBInstance", "rds").is_read  # everything else stays strict
+    policy = iam_policy([assume, aws_call("rds", "DescribeDBInstances", "rds")])
+    assert policy["Statement"] == [
+        {"Sid": "GoliveReadOnly", "Effect": "Allow", "Action": ["rds:DescribeDBInstances"], "Resource": "*"},
+        {"Sid": "GoliveAssumeReaderRoles", "Effect": "Allow", "Action": ["sts:AssumeRole"], "Resource": [role]}]
+    assert len(iam_policy([aws_call("rds", "DescribeDBInstances", "rds")])["Statement"]) == 1
+
+
+# --- on the lab: several moto accounts and two regions ---------------------------------------------------
+def _targets(started: dict, extra: dict | None = None) -> list[dict]:
+    """compliant in two regions (the second holds nothing), each broken variant by its profile, and the
+    compliant account's credentials assuming a reader role in a broken variant's account."""
+    base = {**profile_block(started["compliant"]), "max_attempts": 1, "timeout_s": 5}
+    out = [{**base, "name": "compliant", "regions": ["us-east-1", "eu-west-1"]}]
+    out += [{**profile_block(started[v]), "max_attempts": 1, "timeout_s": 5, "name": v} for v in BROKEN]
+    out += [{**base, "name": "assumed", "external_id": "golive-lab",
+             "role_arn": f"arn:aws:iam::{account_for('multi-az-two-zones')}:role/golive-reader"}]
+    return out
+
+
+@pytest.fixture(scope="module")
+def started(lab):
+    return {v: lab("aws", v) for v in ("compliant", *BROKEN, "multi-az-two-zones")}
+
+
+def test_each_account_and_region_is_judged_on_its_own_and_named(pytester, started):
+    profile = profile_dict({"MULTI-AZ": {"min_zones": 3, "resources": AWS_RESOURCES}},
+                           providers={"aws_targets": _targets(started)})
+    result = run_gate(pytester, profile, "multi_az")
+    said = result.messages("MULTI-AZ")
+    assert result.verdict("MULTI-AZ") == "non-compliant", result.output
+    assert "multi-az-rds-single-az/us-east-1: RDS silenttalk-production-postgres: MultiAZ is false" in said, said
+    assert "multi-az-elasticache-no-failover/us-east-1: ElastiCache silenttalk-production-redis: " in said, said
+    assert "assumed/us-east-1: ALB silenttalk-production-alb: 2 zones" in said, said  # read through the role
+    assert "compliant/" not in said and result.summary["items"]["MULTI-AZ"].get("blind_spots", []) == []
+
+    calls = _audit(pytester)
+    assert not [c for c in calls if not c.is_read]
+    assumed = [c for c in calls if c.action == "sts:AssumeRole"]
+    assert [(c.path, c.target) for c in assumed] == [(_targets(started)[-1]["role_arn"], "assumed/us-east-1")]
+    per_target: dict[str, Counter] = {}
+    for call in calls:
+        if call.action != "sts:AssumeRole":
+            per_target.setdefault(call.target, Counter())[call.action] += 1
+    assert set(per_target) == {"compliant/us-east-1", "compliant/eu-west-1", "assumed/us-east-1",
+                               *(f"{v}/us-east-1" for v in BROKEN)}
+    assert per_target["compliant/eu-west-1"] and set(per_target["compliant/eu-west-1"]) <= set(
+        per_target["compliant/us-east-1"])  # read there too, and found nothing to read further
+    # every account read exactly as a one-account profile reads it: one call per (account, region, read)
+    single = run_gate(pytester, profile_dict({"MULTI-AZ": {"min_zones": 3, "resources": AWS_RESOURCES}},
+                                             providers={"aws": profile_block(started["compliant"])}), "multi_az")
+    assert single.verdict("MULTI-AZ") == "passed", single.output
+    alone = Counter(c.action for c in _audit(pytester))
+    assert all(per_target[t] == alone for t in per_target if t != "compliant/eu-west-1"), (per_target, alone)
+
+
+def _audit(pytester) -> list[ApiCall]:
+    return [ApiCall(**json.loads(line)) for line in (pytester.path / "audit.jsonl").read_text().splitlines()]
+
+
+def test_compliant_accounts_and_regions_pass_together(pytester, started):
+    both = [t for t in _targets(started) if t["name"] == "compliant"]
+    both.append({**both[0], "name": "compliant-again", "regions": ["us-east-1"]})
+    profile = profile_dict({"MULTI-AZ": {"min_zones": 3, "resources": AWS_RESOURCES}},
+                           providers={"aws_targets": both})
+    result = run_gate(pytester, profile, "multi_az")
+    assert result.verdict("MULTI-AZ") == "passed", result.output
