@@ -32,6 +32,7 @@ PROFILE_KEY = pytest.StashKey[LoadedProfile]()
 SUMMARY_KEY = pytest.StashKey[RunSummary]()
 LAB_KEY = pytest.StashKey[object]()
 LAB_ENV_KEY = pytest.StashKey[pytest.MonkeyPatch]()
+LAB_START_KEY = pytest.StashKey[tuple]()  # (thread starting the lab, [LabError]) while it starts
 CACHE_DIR_KEY = pytest.StashKey[Path]()
 REDACTOR_KEY = pytest.StashKey[Redactor]()
 SIGNALS_KEY = pytest.StashKey[dict]()
@@ -102,6 +103,9 @@ def pytest_configure(config: pytest.Config) -> None:
     except ProfileError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[PROFILE_KEY] = loaded
+    if getattr(config.option, "dist", "no") == "load" and not any(
+            arg.startswith("--dist") for arg in config.invocation_params.args):
+        config.option.dist = "worksteal"  # -n: an idle worker takes queued checks from one busy with a live check
     config.stash[SUMMARY_KEY] = RunSummary(profile=loaded.profile.name, change_ticket=ticket,
                                            waivers=[w.model_dump(mode="json") for w in loaded.profile.waivers])
     if not _is_worker(config):
@@ -163,16 +167,39 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             or config.getoption("--no-lab")):
         return
     from golive.lab import shared  # the lab is started by the runner, never by a check
-    from golive.lab.runtime import LabError, LabRuntime
+    from golive.lab.runtime import LabRuntime
 
     rt = LabRuntime(shared.state_dir())
     if shared.is_up(rt):
         return  # started by `golive lab up`; leave it running
-    try:
-        shared.up(rt)
-    except LabError as exc:
-        raise pytest.UsageError(f"could not start the embedded lab: {exc}") from None
+    import threading
+    failed: list[Exception] = []
+
+    def start() -> None:
+        try:
+            shared.up(rt)
+        except Exception as exc:  # LabError, or a component's own failure: the gate stops with it
+            failed.append(exc)
+    # the lab starts while the tests are collected and xdist's workers start; no test runs before it is up
+    starting = threading.Thread(target=start, name="golive-lab-start", daemon=True)
+    starting.start()
     config.stash[LAB_KEY] = rt
+    config.stash[LAB_START_KEY] = (starting, failed)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> None:
+    """Wait for the embedded lab before the first test is run (or, under xdist, scheduled)."""
+    _lab_started(session.config)
+
+
+def _lab_started(config: pytest.Config) -> None:
+    starting, failed = config.stash.get(LAB_START_KEY, (None, []))
+    if starting is not None:
+        starting.join()
+    if failed:
+        config.stash[LAB_START_KEY] = (None, [])
+        pytest.exit(f"could not start the embedded lab: {failed[0]}", returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 def reports_dir(config: pytest.Config) -> Path:
@@ -246,6 +273,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     rt = config.stash.get(LAB_KEY, None)
     if rt is not None:
         from golive.lab import shared
+        starting = config.stash.get(LAB_START_KEY, (None, []))[0]
+        if starting is not None:
+            starting.join(timeout=60)  # an interrupted start: let it finish, then stop what it started
         shared.down(rt)
     lab_env = config.stash.get(LAB_ENV_KEY, None)
     if lab_env is not None:

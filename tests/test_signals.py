@@ -30,18 +30,23 @@ def _tree(pid: int) -> list[psutil.Process]:
         return []
 
 
+def _cmdline(proc: psutil.Process) -> str:
+    """A child's command line; "" for one that is gone or a zombie (moto's server leaves an unreaped `sh`)."""
+    try:
+        return " ".join(proc.cmdline())
+    except psutil.Error:
+        return ""
+
+
 def _wait_for_load(gate: subprocess.Popen, timeout_s: float = 90) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if gate.poll() is not None:
             raise AssertionError(f"the gate ended before its load started: {gate.communicate()[0][-3000:]}")
         for child in _tree(gate.pid):
-            try:
-                if "golive.probes.loadgen" in " ".join(child.cmdline()):
-                    time.sleep(1.0)  # the load is flowing
-                    return
-            except psutil.Error:
-                continue
+            if "golive.probes.loadgen" in _cmdline(child):
+                time.sleep(1.0)  # the load is flowing
+                return
         time.sleep(0.2)
     gate.kill()
     raise AssertionError("the load generator never started within 90 s")
@@ -60,7 +65,7 @@ def test_an_interrupted_run_stops_every_child_and_says_interrupted(tmp_path, sig
     try:
         _wait_for_load(gate)
         children = _tree(gate.pid)
-        assert any("golive.probes.loadgen" in " ".join(c.cmdline()) for c in children)
+        assert any("golive.probes.loadgen" in _cmdline(c) for c in children)
         sent = time.monotonic()
         gate.send_signal(sig)
         output = gate.communicate(timeout=STOP_WITHIN_S + 10)[0]  # the gate is reaped by Popen, not psutil
