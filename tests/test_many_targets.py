@@ -18,7 +18,7 @@ from golive.least_privilege import iam_policy
 from golive.profile.items.multi_az import MultiAzSection
 from golive.profile.model import Providers
 from golive.providers.records import ZonePlacement
-from test_check_multi_az import AWS_RESOURCES
+from test_check_multi_az import AWS_RESOURCES, PROFILES
 
 BROKEN = ("multi-az-rds-single-az", "multi-az-elasticache-no-failover")
 
@@ -125,3 +125,21 @@ def test_compliant_accounts_and_regions_pass_together(pytester, started):
                            providers={"aws_targets": both})
     result = run_gate(pytester, profile, "multi_az")
     assert result.verdict("MULTI-AZ") == "passed", result.output
+
+
+# --- two Azure subscriptions (two ARM emulators) and two Kubernetes contexts -----------------------------
+@pytest.mark.parametrize(("cloud", "variant", "reason"), [
+    ("azure", "redis-two-zones", "broken: Azure Cache for Redis silenttalk-redis: 2 zones (1, 2)"),
+    ("kubernetes", "nodes-two-zones", "broken: Kubernetes nodes: 2 zones (us-east-1a, us-east-1b)"),
+])
+def test_two_subscriptions_or_clusters_each_judged_and_named(pytester, lab, cloud, variant, reason):
+    blocks = {name: PROFILES[cloud](lab(cloud, v))["providers"][cloud]
+              for name, v in (("ok", "compliant"), ("broken", variant))}
+    section = PROFILES[cloud](lab(cloud, "compliant"))["items"]["MULTI-AZ"]
+    targets = [{**block, "name": name} for name, block in blocks.items()]
+    result = run_gate(pytester, profile_dict({"MULTI-AZ": section}, runbooks=["002", "003", "004"],
+                                             providers={f"{cloud}_targets": targets}), "multi_az")
+    said = result.messages("MULTI-AZ")
+    assert result.verdict("MULTI-AZ") == "non-compliant", result.output
+    assert reason in said and "ok: " not in said, said
+    assert _audit(pytester) and not [c for c in _audit(pytester) if not c.is_read]  # (not yet tagged per target)
