@@ -21,6 +21,16 @@ AWS_SECRET_READS = frozenset({"GetSecretValue", "BatchGetSecretValue", "GetParam
 #: not a Describe/List/Get, yet read-only: AssumeRole issues temporary credentials of a reader role (profile
 #: ``aws_targets[].role_arn``) and changes no cloud state; it is the only exception, by exact action
 AWS_CREDENTIAL_CALLS = frozenset({"sts:AssumeRole"})
+#: the one Azure POST that is a read: the Log Analytics query API (``POST {logs endpoint}/v1/workspaces/{id}/query``,
+#: LOGS-FLOWING) runs a KQL query and changes nothing; golive sends only its own fixed, time-bounded summary query
+#: (golive/providers/azure/logflow.py). Every other POST is a write and fails the run.
+AZURE_LOG_QUERY = re.compile(r"^/v1/workspaces/[0-9A-Za-z-]+/query$")
+AZURE_LOG_QUERY_ACTION = "Microsoft.OperationalInsights/workspaces/query/read"
+
+
+def is_log_query(method: str, path: str) -> bool:
+    """The Log Analytics query POST (a read, by exact path), the only Azure POST golive makes."""
+    return method == "POST" and bool(AZURE_LOG_QUERY.match(path))
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,8 @@ class ApiCall:
                 return True
             op = self.action.split(":", 1)[1]
             return bool(AWS_READ.match(op)) and op not in AWS_SECRET_READS
+        if self.cloud == "azure" and is_log_query(self.method, self.path):
+            return True
         return self.method in {"GET", "HEAD"}
 
 
@@ -93,6 +105,8 @@ def kubernetes_call(method: str, url: str) -> ApiCall:
 
 # --- Azure: ARM path -> RBAC action ---------------------------------------------------------------------
 def azure_namespace(path: str) -> str:
+    if AZURE_LOG_QUERY.match(path):
+        return "Microsoft.OperationalInsights"
     parts = [p for p in path.split("/") if p]
     lowered = [p.lower() for p in parts]
     if "providers" in lowered:
@@ -101,7 +115,10 @@ def azure_namespace(path: str) -> str:
 
 
 def azure_action(method: str, path: str) -> str:
-    """``Microsoft.Web/sites/config/read`` for GET .../providers/Microsoft.Web/sites/x/config/web."""
+    """``Microsoft.Web/sites/config/read`` for GET .../providers/Microsoft.Web/sites/x/config/web; the Log
+    Analytics query POST is ``Microsoft.OperationalInsights/workspaces/query/read``."""
+    if is_log_query(method, path):
+        return AZURE_LOG_QUERY_ACTION
     parts = [p for p in path.split("/") if p]
     lowered = [p.lower() for p in parts]
     verb = "read" if method in {"GET", "HEAD"} else ("delete" if method == "DELETE" else "write")

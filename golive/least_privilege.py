@@ -25,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from golive.audit import AWS_CREDENTIAL_CALLS, ApiCall, azure_action, kubernetes_rule
+from golive.audit import AWS_CREDENTIAL_CALLS, AZURE_LOG_QUERY_ACTION, ApiCall, azure_action, kubernetes_rule
 
 READER_ACCESS_LEVELS = frozenset({"List", "Read"})
 AZURE_READ_ACTION = re.compile(r"^Microsoft\.[A-Za-z][A-Za-z0-9]*(/[A-Za-z][A-Za-z0-9]*)+/read$")
@@ -160,9 +160,12 @@ def sdk_arm_templates() -> list[str]:
 
 
 def azure_problems(actions: Iterable[str], known_types: frozenset[str]) -> list[str]:
-    """Actions not of the form Microsoft.X/type/.../read, or whose resource type no ARM template has."""
+    """Actions not of the form Microsoft.X/type/.../read, or whose resource type no ARM template has. The Log
+    Analytics query (a data-plane POST, no ARM template) is known by its exact action (golive/audit.py)."""
     found = []
     for action in actions:
+        if action == AZURE_LOG_QUERY_ACTION:
+            continue
         if not AZURE_READ_ACTION.match(action):
             found.append(f"{action} is not a well-formed Azure read action (Microsoft.<Namespace>/<type>/read)")
         elif action.rsplit("/", 1)[0].lower() not in known_types:

@@ -49,6 +49,20 @@ def test_reads_and_writes_are_told_apart():
     assert not kubernetes_call("POST", "https://k/api/v1/namespaces").is_read
 
 
+def test_the_log_analytics_query_post_is_the_one_azure_post_that_reads():
+    from golive.least_privilege import azure_role
+    query = azure_call("POST", "https://api.loganalytics.io/v1/workspaces/9d3a1f2c-0000-4000-8000-0000000000b1/query")
+    assert query.is_read and query.service == "Microsoft.OperationalInsights"
+    assert query.action == "Microsoft.OperationalInsights/workspaces/query/read"
+    for other in ("https://api.loganalytics.io/v1/workspaces/w/query/extra", "https://api.loganalytics.io/v1/workspaces/w/search",
+                  "https://m/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/w/purge",
+                  "https://m/subscriptions/s/resourceGroups/rg/providers/Microsoft.Cache/redis/r/listKeys"):
+        assert not azure_call("POST", other).is_read, other
+    assert not azure_call("PUT", "https://api.loganalytics.io/v1/workspaces/w/query").is_read
+    assert azure_role([query], known_types=frozenset())["Actions"] == [
+        "Microsoft.OperationalInsights/workspaces/query/read"]
+
+
 def test_the_log_is_shared_through_a_file(tmp_path):
     path = tmp_path / "audit.jsonl"
     AuditLog(path).record(aws_call("ec2", "DescribeVpcs"))
@@ -94,6 +108,26 @@ def test_azure_calls_are_recorded_and_writes_refused_before_sending(lab):
     az.read("redis", "Redis caches", lambda c: c.redis.list_by_resource_group(e["resource_group"]))
     assert log.calls() and all(c.is_read and c.cloud == "azure" for c in log.calls())
     assert "Microsoft.Cache/redis/read" in {azure_action(c.method, c.path) for c in log.calls()}
+
+
+def test_the_log_analytics_query_is_audited_as_a_read_and_any_other_post_refused(lab):
+    from azure.core.rest import HttpRequest
+
+    from golive.lab.components.azure import profile_block as azure_block
+    from golive.profile.model import AzureProvider as AzureConfig
+    from golive.providers.azure.core import AzureProvider, ReadOnlyViolation
+    from golive.providers.azure.logflow import log_flows
+    block = azure_block(lab("azure"))
+    log = AuditLog()
+    az = AzureProvider(AzureConfig(**block), audit=log)
+    assert [f.counted for f in log_flows(az, workspaces=("silenttalk-logs",), window_s=3600)] == [(60, 1)]
+    posts = [c for c in log.calls() if c.method == "POST"]
+    assert [c.action for c in posts] == ["Microsoft.OperationalInsights/workspaces/query/read"] and not log.writes()
+    other = HttpRequest("POST", f"{block['logs_endpoint']}/v1/workspaces/9d3a1f2c-0000-4000-8000-0000000000b1/purge",
+                        json={})
+    with pytest.raises(ReadOnlyViolation, match="refused"):
+        az.client("logquery")._client.send_request(other)
+    assert [c.path for c in log.writes()] == ["/v1/workspaces/9d3a1f2c-0000-4000-8000-0000000000b1/purge"]
 
 
 def test_a_write_in_the_audit_fails_the_run(tmp_path):

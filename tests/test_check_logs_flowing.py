@@ -1,5 +1,5 @@
-"""LOGS-FLOWING proven both ways on the emulated clouds: the services' CloudWatch log groups and the production
-pods' logs received events in the window with few errors; a stale group or namespace, an error-heavy one and a
+"""LOGS-FLOWING proven both ways on the emulated clouds: the services' CloudWatch log groups, the production
+pods' logs and the Log Analytics workspace's ContainerLog (queried through the emulated query API) received events in the window with few errors; a stale group or namespace, an error-heavy one and a
 group that does not exist fail naming the store; a blind cloud alone is could-not-observe."""
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ import lab_providers
 from gate import profile_dict, run_gate
 from golive.compare import logflow
 from golive.profile.items.logs_flowing import LogsFlowingSection
+from golive.providers.azure.logflow import query
 from golive.providers.kubernetes.logflow import parse_time
 from golive.providers.records_logs import LogFlow
 from monitoring_profiles import section
 
 ITEM = "LOGS-FLOWING"
-ONLY = {"aws": {"namespaces": []}, "kubernetes": {"log_groups": []}}
+ONLY = {"aws": {"namespaces": [], "workspaces": []}, "kubernetes": {"log_groups": [], "workspaces": []},
+        "azure": {"log_groups": [], "namespaces": [], "workspaces": ["silenttalk-logs"]}}
 
 
 def _run(pytester, lab, cloud, variant="compliant", **over):
@@ -27,7 +29,7 @@ def _run(pytester, lab, cloud, variant="compliant", **over):
     return run_gate(pytester, profile_dict({ITEM: body}, providers=providers), "logs_flowing")
 
 
-@pytest.mark.parametrize("cloud", ["aws", "kubernetes"])
+@pytest.mark.parametrize("cloud", ["aws", "kubernetes", "azure"])
 def test_passes_on_the_compliant_clouds(pytester, lab, cloud):
     result = _run(pytester, lab, cloud)
     assert result.verdict(ITEM) == "passed", result.output[-3000:]
@@ -39,6 +41,9 @@ BROKEN = [
                                   "are error-level (25%)",)),
     ("kubernetes", "logs-stale", ("namespace production: newest event 2.0 h ago",)),
     ("kubernetes", "logs-errors", ("namespace production:", "are error-level", "runbook 004 rolls back")),
+    ("azure", "la-stale", ("Log Analytics workspace silenttalk-logs: newest event 3.0 h ago",)),
+    ("azure", "la-errors", ("Log Analytics workspace silenttalk-logs: 18 of 60 events in the last 60 min are "
+                            "error-level (30%)",)),
 ]
 
 
@@ -73,3 +78,27 @@ def test_comparison_without_a_network():
                         "log group /b does not exist; runbook 000 line 624 expects its logs flowing"]
     assert rows[0]["error-level"] == 2 and "lines" not in rows[0]
     assert parse_time("1970-01-01T00:01:40.500000000Z") == 100.5 and parse_time("garbage") is None
+
+
+def test_a_workspace_that_does_not_exist_fails(pytester, lab):
+    result = _run(pytester, lab, "azure", workspaces=["silenttalk-logs-missing"])
+    assert result.verdict(ITEM) == "non-compliant", result.output[-3000:]
+    assert "Log Analytics workspace silenttalk-logs-missing does not exist" in result.messages(ITEM)
+
+
+def test_a_custom_cloud_without_a_logs_endpoint_is_could_not_observe(pytester, lab):
+    providers = lab_providers.azure(lab("azure"), logs_endpoint=None)
+    result = run_gate(pytester, profile_dict({ITEM: section(ITEM, **ONLY["azure"])}, providers=providers),
+                      "logs_flowing")
+    assert result.verdict(ITEM) == "could-not-observe" and result.ret == 6, result.output[-3000:]
+    assert "logs_endpoint" in result.messages(ITEM)
+
+
+def test_the_log_analytics_query_is_golives_own_bounded_summary():
+    kql = query(30)
+    assert kql.startswith("ContainerLog | where TimeGenerated > ago(1440m) | summarize total=countif(")
+    assert "ago(30m)" in kql and kql.endswith("newest=max(TimeGenerated)") and "|" not in kql.split("summarize")[1]
+    flows = [LogFlow("azure", "workspace", "ws", 1000.0, counted=(40, 4))]
+    _, problems = logflow.assess(flows, LogsFlowingSection(workspaces=["ws"], window_min=30), now=1100.0)
+    assert problems == ["Log Analytics workspace ws: 4 of 40 events in the last 30 min are error-level (10%); the "
+                        "profile allows 5% (runbook 004 rolls back at an error rate > 5 %)"]

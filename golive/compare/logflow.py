@@ -1,7 +1,8 @@
 """LOGS-FLOWING: what each log store received compared with the profile (runbook 000 line 624, 004 step 5.4), pure.
 
 ``assess(flows, section, now)`` -> (evidence rows, findings). A store flows when its newest event is younger than
-the window; the error-level share of the events inside the window must not exceed ``max_error_share``. Rows carry
+the window; the error-level share of the events inside the window must not exceed ``max_error_share`` (counted
+from the lines read with ``error_pattern``, or as the store counted them: Log Analytics' fixed KQL terms). Rows carry
 counts only, never log lines (logs may hold secrets).
 """
 
@@ -15,7 +16,7 @@ from golive.profile.items.logs_flowing import LogsFlowingSection
 from golive.providers.records_logs import LogFlow
 from golive.verdict import Fact
 
-KIND = {"log-group": "log group", "namespace": "namespace"}
+KIND = {"log-group": "log group", "namespace": "namespace", "workspace": "Log Analytics workspace"}
 
 
 def _age(seconds: float) -> str:
@@ -27,7 +28,8 @@ def assess(flows: Iterable[LogFlow], section: LogsFlowingSection, now: float) ->
     rows, problems = [], []
     for flow in flows:
         label = f"{KIND.get(flow.kind, flow.kind)} {flow.name}"
-        errors = sum(1 for line in flow.lines if pattern.search(line))
+        events, errors = flow.counted if flow.counted is not None else (
+            len(flow.lines), sum(1 for line in flow.lines if pattern.search(line)))
         found = []
         if not flow.exists:
             found.append(f"{label} does not exist; runbook 000 line 624 expects its logs flowing")
@@ -36,14 +38,14 @@ def assess(flows: Iterable[LogFlow], section: LogsFlowingSection, now: float) ->
         elif now - flow.newest > window_s:
             found.append(f"{label}: newest event {_age(now - flow.newest)} ago; logs must flow (an event in the last "
                          f"{section.window_min} min, runbook 000 line 624)")
-        share = errors / len(flow.lines) if flow.lines else None
+        share = errors / events if events else None
         if share is not None and share > section.max_error_share:
-            found.append(f"{label}: {errors} of {len(flow.lines)} events in the last {section.window_min} min are "
+            found.append(f"{label}: {errors} of {events} events in the last {section.window_min} min are "
                          f"error-level ({share:.0%}); the profile allows {section.max_error_share:.0%} (runbook 004 "
                          f"rolls back at an error rate > 5 %)")
         problems += found
         rows.append({"store": label, "cloud": flow.cloud, "exists": flow.exists, "newest event age s": None if flow.newest is None else
-                     round(now - flow.newest, 1), "events in window": len(flow.lines), "error-level": errors,
+                     round(now - flow.newest, 1), "events in window": events, "error-level": errors,
                      "read bounds": flow.bounds, "findings": found, "source": flow.source})
     return rows, problems
 

@@ -64,6 +64,9 @@ class AzureProvider(Section):
                                        description="Microsoft Entra authority of a custom cloud")
     audience: str | None = Field(default=None, min_length=1, description="token audience of a custom cloud's ARM "
                                                                          "(the credential scope is <audience>/.default)")
+    logs_endpoint: str | None = Field(default=None, pattern=r"^https://",
+                                      description="Log Analytics query endpoint of a custom cloud (LOGS-FLOWING; "
+                                                  "its token audience is the cloud's audience)")
     ca_bundle: Path | None = None
     timeout_s: float = Field(default=20.0, gt=0, le=120, description="connect and read timeout of each ARM request")
     max_retries: int = Field(default=4, ge=0, le=20, description="retries of throttled (429) and failed requests")
@@ -88,7 +91,7 @@ class AzureProvider(Section):
                 raise ValueError(f"cloud: custom needs {', '.join(missing)} (the ARM endpoint, the Entra authority "
                                  f"and the token audience of that cloud)")
         else:
-            given = [name for name in fields if getattr(self, name) is not None]
+            given = [name for name in (*fields, "logs_endpoint") if getattr(self, name) is not None]
             if given:
                 raise ValueError(f"{', '.join(given)} apply only to cloud: custom; cloud {self.cloud} has its own")
         return self

@@ -7,6 +7,7 @@ Serves one variant of the fixtures (golive.lab.azure.fixtures) over HTTPS, read-
 - the api-version must be the one the fixture serves for that type (``NoRegisteredProviderFound`` otherwise);
 - ``Authorization: Bearer <LAB_TOKEN>`` is required (401 ``AuthenticationFailed`` otherwise);
 - errors in ARM's shape ``{"error": {"code", "message"}}`` (404 ``ResourceNotFound``/``ResourceGroupNotFound``).
+``POST /v1/workspaces/{id}/query`` is the Log Analytics query API (fixtures/loganalytics.py), the only POST served.
 Server variants (not fixture changes): ``throttled`` answers the first GET of each path 429 with Retry-After.
 
 ``--identity-port`` also serves, over plain HTTP on loopback as App Service does, a managed-identity token endpoint
@@ -107,17 +108,38 @@ class Handler(BaseHTTPRequestHandler):
         self._error(405, "MethodNotAllowed", f"{self.command} is not served: the golive lab ARM emulator is "
                                              f"read-only (golive makes reads only)")
 
-    do_PUT = do_PATCH = do_POST = do_DELETE = _refuse
+    do_PUT = do_PATCH = do_DELETE = _refuse
+
+    def _unauthorized(self) -> bool:
+        if self.headers.get("Authorization", "") == f"Bearer {LAB_TOKEN}":
+            return False
+        self._error(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is "
+                                                 "missing or carries a token the lab does not issue.",
+                    {"WWW-Authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/'
+                                         'common", error="invalid_token"'})
+        return True
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        """Only the Log Analytics query API (fixtures/loganalytics.py), a read; every other POST is refused."""
+        from golive.lab.azure.fixtures import loganalytics
+        found = loganalytics.QUERY_PATH.match(urlsplit(self.path).path.rstrip("/").lower())
+        if found is None:
+            return self._refuse()
+        length = min(int(self.headers.get("Content-Length") or 0), 64 * 1024)
+        body = json.loads(self.rfile.read(length) or b"{}")
+        if self._unauthorized():
+            return None
+        data = self.catalog.by_id.get(f"/v1/workspaces/{found.group(1)}")
+        if data is None:
+            return self._error(404, "WorkspaceNotFoundError", f"The workspace {found.group(1)} could not be found")
+        return self._send(*loganalytics.answer(data, body, dt.datetime.now(dt.UTC)))
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         url = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         path = url.path.rstrip("/").lower()
-        if self.headers.get("Authorization", "") != f"Bearer {LAB_TOKEN}":
-            return self._error(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is "
-                                                            "missing or carries a token the lab does not issue.",
-                               {"WWW-Authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/'
-                                                    'common", error="invalid_token"'})
+        if self._unauthorized():
+            return None
         if self.throttled:
             with self.lock:
                 first = path not in self.seen

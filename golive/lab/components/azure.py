@@ -45,7 +45,7 @@ def profile_block(started: Started) -> dict[str, Any]:
     """A profile's ``providers.azure`` block for a started variant: the emulator as a custom cloud."""
     e = started.endpoints
     return {"subscription_id": e["subscription_id"], "resource_group": e["resource_group"], "cloud": "custom",
-            "arm_endpoint": e["arm"], "authority_host": e["arm"], "audience": LAB_AUDIENCE,
+            "arm_endpoint": e["arm"], "authority_host": e["arm"], "audience": LAB_AUDIENCE, "logs_endpoint": e["arm"],
             "ca_bundle": e["ca_bundle"]}
 
 

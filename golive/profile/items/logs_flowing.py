@@ -2,7 +2,8 @@
 the error-level share of those events is under the threshold.
 
 Runbook 000 line 624 "Verify logs flowing" (``aws logs tail /ecs/silenttalk-production-server``); runbook 004 step
-5.4 ``kubectl logs deployment/auth-service -n production --tail=100``; the error share bound is runbook 004's
+5.4 ``kubectl logs deployment/auth-service -n production --tail=100``; Log Analytics ``ContainerLog | limit 10``
+(runbook 000 line 624); the error share bound is runbook 004's
 rollback trigger (error rate > 5 %). Reads are bounded: ``max_events`` per stream or pod.
 """
 
@@ -26,6 +27,10 @@ class LogsFlowingSection(Section):
     log_groups: list[str] = Field(default_factory=list, max_length=100, description="CloudWatch log group names")
     namespaces: list[str] = Field(default_factory=list, max_length=50, description="Kubernetes namespaces whose "
                                                                                    "pods' logs must flow")
+    workspaces: list[str] = Field(default_factory=list, max_length=20,
+                                  description="Log Analytics workspace names (providers.azure resource group) whose "
+                                              "ContainerLog must flow; errors are counted by golive's fixed KQL terms "
+                                              "(error, fatal, critical, panic, exception), not error_pattern")
 
     @field_validator("error_pattern")
     @classmethod
@@ -38,6 +43,7 @@ class LogsFlowingSection(Section):
 
     @model_validator(mode="after")
     def _something(self) -> LogsFlowingSection:
-        if not (self.log_groups or self.namespaces):
-            raise ValueError("name at least one log group or namespace (or declare the item not_applicable)")
+        if not (self.log_groups or self.namespaces or self.workspaces):
+            raise ValueError("name at least one log group, namespace or Log Analytics workspace (or declare the item "
+                             "not_applicable)")
         return self

@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlsplit
 
-from golive.audit import AuditLog, azure_call
+from golive.audit import AuditLog, azure_call, is_log_query
 from golive.cache import RunCache
 from golive.profile.model import AzureProvider as AzureConfig
 from golive.verdict import CouldNotObserve, collect
@@ -31,6 +32,13 @@ NAMED_CLOUDS = {
     "public": ("https://management.azure.com", "AZURE_PUBLIC_CLOUD"),
     "usgovernment": ("https://management.usgovcloudapi.net", "AZURE_GOVERNMENT"),
     "china": ("https://management.chinacloudapi.cn", "AZURE_CHINA"),
+}
+
+#: the named clouds -> Log Analytics query endpoint (LOGS-FLOWING; the token audience is the endpoint)
+LOGS_ENDPOINTS = {
+    "public": "https://api.loganalytics.io",
+    "usgovernment": "https://api.loganalytics.us",
+    "china": "https://api.loganalytics.azure.cn",
 }
 
 #: client name -> (module, class) of the mgmt SDK (pinned in requirements.txt)
@@ -46,6 +54,7 @@ CLIENTS = {
     "dataprotection": ("azure.mgmt.dataprotection", "DataProtectionMgmtClient"),
     "loganalytics": ("azure.mgmt.loganalytics", "LogAnalyticsManagementClient"),
     "portal": ("azure.mgmt.portal", "Portal"),
+    "logquery": ("azure.monitor.query", "LogsQueryClient"),
 }
 _READ = re.compile(r"^(get|list)(_|$)")
 _SENSITIVE = re.compile(r"keys|secrets|credential|password|token|publishing|test_notifications")
@@ -88,6 +97,8 @@ class Cloud:
     arm_endpoint: str
     authority_host: str
     credential_scope: str
+    logs_endpoint: str | None = None  # Log Analytics query API; None: a custom cloud that names none
+    logs_scope: str | None = None
 
 
 def cloud_of(config: AzureConfig) -> Cloud:
@@ -95,10 +106,13 @@ def cloud_of(config: AzureConfig) -> Cloud:
     if config.cloud == "custom":
         audience = str(config.audience)
         scope = audience if audience.endswith("/.default") else f"{audience.rstrip('/')}/.default"
-        return Cloud("custom", str(config.arm_endpoint).rstrip("/"), str(config.authority_host), scope)
+        logs = config.logs_endpoint.rstrip("/").removesuffix("/v1") if config.logs_endpoint else None
+        return Cloud("custom", str(config.arm_endpoint).rstrip("/"), str(config.authority_host), scope, logs,
+                     scope if logs else None)
     from azure.identity import AzureAuthorityHosts
     arm, host = NAMED_CLOUDS[config.cloud]
-    return Cloud(config.cloud, arm, getattr(AzureAuthorityHosts, host), f"{arm}/.default")
+    logs = LOGS_ENDPOINTS[config.cloud]
+    return Cloud(config.cloud, arm, getattr(AzureAuthorityHosts, host), f"{arm}/.default", logs, f"{logs}/.default")
 
 
 class _ReadOnlyOperations:
@@ -110,6 +124,26 @@ class _ReadOnlyOperations:
             raise ReadOnlyViolation(f"{self._where}.{name} is refused: golive makes reads only (get*/list*) and "
                                     f"never reads keys, secrets' values or credentials")
         return getattr(self._operations, name)
+
+
+class LogQuery:
+    """The Log Analytics query client (LOGS-FLOWING): only ``query_workspace``, answered as plain tables."""
+
+    def __init__(self, client: Any):
+        self._client = client
+
+    def query_workspace(self, workspace_id: str, query: str, timespan: Any) -> dict[str, Any]:
+        """``{"tables": [{"name", "columns": [names], "rows": [[...]]}], "status"}`` of one query."""
+        result = self._client.query_workspace(workspace_id, query, timespan=timespan)
+        tables = getattr(result, "tables", None) or getattr(result, "partial_data", None) or []
+        return {"status": str(getattr(result, "status", "")), "error": str(getattr(result, "partial_error", "") or ""),
+                "tables": [{"name": t.name, "columns": list(t.columns),
+                            "rows": [[plain_cell(v) for v in row] for row in t.rows]} for t in tables]}
+
+
+def plain_cell(value: Any) -> Any:
+    """A Log Analytics cell as JSON: datetimes as ISO 8601."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 class ReadOnlyClient:
@@ -177,8 +211,9 @@ class AzureProvider:
             self._credential = DefaultAzureCredential(authority=self.cloud.authority_host)
         return self._credential
 
-    def client(self, name: str) -> ReadOnlyClient:
-        """The mgmt SDK client ``name`` (a key of CLIENTS), read-only, built once."""
+    def client(self, name: str) -> Any:
+        """The mgmt SDK client ``name`` (a key of CLIENTS), read-only, built once; ``logquery`` is the Log
+        Analytics query client (its one POST is a read, golive/audit.py)."""
         with self._lock:
             if name not in self._clients:
                 module, cls = CLIENTS[name]
@@ -193,13 +228,24 @@ class AzureProvider:
                 }
                 if self.config.ca_bundle is not None:
                     kwargs["connection_verify"] = str(self.config.ca_bundle)
+                if name == "logquery":  # the Log Analytics query API (LOGS-FLOWING), not ARM
+                    if self.cloud.logs_endpoint is None:
+                        raise CouldNotObserve(self.target("Log Analytics query API"), "the custom cloud names no "
+                                              "logs_endpoint; add providers.azure.logs_endpoint to the profile")
+                    from azure.monitor.query import LogsQueryClient
+                    kwargs.pop("base_url")
+                    kwargs.update(endpoint=self.cloud.logs_endpoint, credential_scopes=[self.cloud.logs_scope])
+                    self._clients[name] = LogQuery(LogsQueryClient(self.credential, **kwargs))
+                    return self._clients[name]
                 self._clients[name] = ReadOnlyClient(name, sdk(self.credential, self.subscription_id, **kwargs))
             return self._clients[name]
 
     def _on_request(self, request: Any) -> None:
         http = request.http_request
         self.audit.record(azure_call(http.method, http.url))
-        if http.method not in ("GET", "HEAD"):
+        query = (self.cloud.logs_endpoint is not None and http.url.startswith(f"{self.cloud.logs_endpoint}/")
+                 and is_log_query(http.method, urlsplit(http.url).path))  # a read by exact path (golive/audit.py)
+        if http.method not in ("GET", "HEAD") and not query:
             raise ReadOnlyViolation(f"{http.method} {http.url} refused: golive makes reads only")
         with self._lock:
             self.stats.http_requests += 1
