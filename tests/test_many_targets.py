@@ -143,3 +143,40 @@ def test_two_subscriptions_or_clusters_each_judged_and_named(pytester, lab, clou
     assert result.verdict("MULTI-AZ") == "non-compliant", result.output
     assert reason in said and "ok: " not in said, said
     assert _audit(pytester) and not [c for c in _audit(pytester) if not c.is_read]  # (not yet tagged per target)
+
+
+# --- every cloud item judged per AWS account: the compliant account and one broken variant per item ----------
+RDS = "silenttalk-production-postgres"
+
+
+def _bucket(started) -> str:
+    return f"silenttalk-production-media-{started.endpoints['account_id']}"
+
+
+#: item -> (check module, broken AWS variant, its section (by started account per target name), what the broken
+#: target's finding says after "<variant>/us-east-1: ")
+ITEMS = {
+    "BACKUPS": ("backups", "backups-retention-7d", lambda accounts: {
+        # the bucket's name holds its account id: each target's bucket is addressed as <target>/<bucket>
+        "resources": [RDS, *(f"{name}/{_bucket(s)}" for name, s in accounts.items())],
+        "schedules": ["silenttalk-production-backup-plan"], "cross_region": [RDS]},
+        f"{RDS}: silenttalk-production-backup-plan/every-6-hours keeps backups 7 days"),
+}
+
+
+@pytest.fixture(scope="module")
+def accounts(lab):
+    return {v: lab("aws", v) for v in ("compliant", *(broken for _, broken, _, _ in ITEMS.values()))}
+
+
+def test_each_item_names_the_broken_account_and_never_the_compliant_one(pytester, accounts):
+    targets = [{**profile_block(s), "max_attempts": 1, "timeout_s": 5, "name": name} for name, s in accounts.items()]
+    profile = profile_dict({item: make(accounts) for item, (_, _, make, _) in ITEMS.items()},
+                           providers={"aws_targets": targets})
+    result = run_gate(pytester, profile, *(module for module, _, _, _ in ITEMS.values()))
+    for item, (_, broken, _, reason) in ITEMS.items():
+        said = result.messages(item)
+        assert result.verdict(item) == "non-compliant", (item, result.output)
+        assert f"{broken}/us-east-1: {reason}" in said, (item, said)
+        assert "compliant/" not in said, (item, said)
+        assert not [v for v in ITEMS.values() if v[1] != broken and f"{v[1]}/" in said], (item, said)

@@ -17,16 +17,21 @@ retention was not returned, or cannot be read, is a blind spot and the resources
 schedules; a listed resource or schedule not found, or a recovery point missing or old, is a blind spot instead
 of a breach when the read that would have shown it failed (the records carry ``.blind``, golive.verdict.Records);
 a protection setting not returned (None) is a blind spot naming it.
+
+Several targets (issue 18): each target is judged on its own records and its findings name it
+("prod-eu/eu-west-1: silenttalk-db: ..."); a profile name applies in every target, ``<target>/<name>`` or
+``<target>/<region>/<name>`` only in that one. A target that returned no BACKUPS record at all is not judged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from golive import schedules
+from golive.compare import targets
 from golive.profile.items.backups import BackupsSection
 from golive.providers.records import BackupJob, BackupSchedule, DataProtection, RecoveryPoint
 from golive.verdict import BlindSpot, Fact
@@ -113,8 +118,35 @@ def problems(seen: Observed, section: BackupsSection, now: dt.datetime) -> list[
     return assess(seen, section, now)[0]
 
 
+def per_target(seen: Observed, section: BackupsSection) -> list[tuple[str, Observed, BackupsSection]]:
+    """Each target's records and the section as it applies there (several targets, golive.compare.targets);
+    one ("", seen, section) for a single target."""
+    kinds = (seen.schedules, seen.points, seen.jobs, seen.protections)
+    every = targets.wheres(*kinds)
+    if every == [""]:
+        return [("", seen, section)]
+    out = []
+    for where in every:
+        mine = Observed(*(targets.part(kind, where, every) for kind in kinds))
+        here = section.model_copy(update={key: targets.names(getattr(section, key), where, every)
+                                          for key in ("resources", "schedules", "cross_region")})
+        out.append((where, mine, here))
+    return out
+
+
 def assess(seen: Observed, section: BackupsSection, now: dt.datetime) -> tuple[list[str], list[BlindSpot]]:
-    """Findings (breaches seen) and blind spots (what could not be judged, and why)."""
+    """Findings (breaches seen) and blind spots (what could not be judged, and why), per target: each target's
+    findings start with its name ("prod-eu/eu-west-1: ...")."""
+    out: list[str] = []
+    blind: list[BlindSpot] = []
+    for where, mine, here in per_target(seen, section):
+        found, unseen = _assess(mine, here, now)
+        out += [targets.named(where, f) for f in found]
+        blind += [targets.spot(where, b) for b in unseen]
+    return out, blind
+
+
+def _assess(seen: Observed, section: BackupsSection, now: dt.datetime) -> tuple[list[str], list[BlindSpot]]:
     parsed, unread = split(seen.schedules, now)
     blind = [BlindSpot(f"backup schedule {_rule_name(rec)}", why) for rec, why in unread]
     schedules_blind = _read_blind(seen.schedules)
@@ -270,7 +302,13 @@ def _failed_jobs(jobs: Sequence[BackupJob], section: BackupsSection, now: dt.dat
 # --- drift ------------------------------------------------------------------------------------------------
 def facts(seen: Observed, section: BackupsSection, now: dt.datetime) -> list[Fact]:
     """BACKUPS drift: each schedule's expression and retention, each resource's coverage, largest gap, newest
-    recovery point age (volatile) and protections, and the failed jobs in the window (volatile)."""
+    recovery point age (volatile) and protections, and the failed jobs in the window (volatile); per target,
+    each fact's resource prefixed with its target when there are several."""
+    return [replace(f, resource=targets.named(where, f.resource))
+            for where, mine, here in per_target(seen, section) for f in _facts(mine, here, now)]
+
+
+def _facts(seen: Observed, section: BackupsSection, now: dt.datetime) -> list[Fact]:
     parsed = parse_all(seen.schedules, now)
     out: list[Fact] = []
     for rec in seen.schedules:

@@ -62,6 +62,7 @@ class BackupSchedule:
     source: str = ""
     timezone: str = "UTC"
     unknown: tuple[str, ...] = ()
+    where: str = ""  # the target it was read in, when the profile names several (see ZonePlacement)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class RecoveryPoint:
     completed_at: dt.datetime | None
     status: str  # COMPLETED | PARTIAL | FAILED | EXPIRED | ...
     source: str = ""
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class BackupJob:
     state: str  # COMPLETED | FAILED | EXPIRED | ABORTED | RUNNING ...
     at: dt.datetime
     source: str = ""
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,3 +94,4 @@ class DataProtection:
     resource: str
     settings: dict[str, object]  # e.g. {"point_in_time_recovery": True, "backup_retention_days": 35}; None: not returned
     source: str = ""
+    where: str = ""
