@@ -122,11 +122,14 @@ ITEMS: tuple[Item, ...] = (
     Item("LOG-RETENTION", "Logs kept at least 30 days", "normal", "checks/test_log_retention.py",
          "Set the log group / workspace retention to at least 30 days.",
          (_ref("002", 314, "CloudWatch Logs with 30-day retention"),)),
-    Item("LOGS-FLOWING", "Logs flowing: recent events in every named log group and namespace, few errors", "critical",
+    Item("LOGS-FLOWING", "Logs flowing: recent events in every named log group, namespace and Log Analytics "
+         "workspace, few errors", "critical",
          "checks/test_logs_flowing.py",
-         "Fix the log shipping (awslogs driver, task role logs:PutLogEvents, the pods' stdout) or the failing service; "
-         "an error share above the bound is runbook 004's rollback trigger.",
+         "Fix the log shipping (awslogs driver, task role logs:PutLogEvents, the pods' stdout, the Container insights "
+         "agent to Log Analytics) or the failing service; an error share above the bound is runbook 004's rollback "
+         "trigger.",
          (_ref("000", 624, "Verify logs flowing"), _ref("000", 627, "aws logs tail /ecs/silenttalk-production-server"),
+          _ref("000", 632, "ContainerLog | limit 10"),
           _ref("004", 342, "kubectl logs -f deployment/auth-service -n production --tail=100"))),
     Item("WEBSOCKET", "WebSocket upgrade over TLS 1.3, ping/pong or message, clean close", "critical",
          "checks/test_websocket.py",
