@@ -21,7 +21,7 @@ ITEM = "ROLLOUT"
 
 
 def _run(pytester, providers, *args, **over):
-    body = section(ITEM, **over)
+    body = section(ITEM, **{"health": [], **over})  # the clouds only; the health bodies are proven below
     return run_gate(pytester, profile_dict({ITEM: body}, providers=providers), "rollout", args=args)
 
 
@@ -81,3 +81,48 @@ def test_comparison_without_a_network():
                                        "unknown", "ECS service c/s PRIMARY deployment rolloutState"]
     assert rollout.version_of("registry:5000/r/api:1.2.3") == "1.2.3"
     assert rollout.version_of("registry:5000/r/api") is None
+
+
+def _run_health(pytester, lab, lab_rt, variant, path="/v1/health", *args):
+    """The production namespace's workloads (release 1.2.3) and runbook 004's /v1/health on a lab nginx variant."""
+    site = lab("nginx", variant)
+    body = section(ITEM, health=[{"name": "enterprise-api", "url": f"{site.endpoints['https']}{path}"}])
+    providers = lab_providers.kubernetes(lab("kubernetes"), namespaces=("production",))
+    return run_gate(pytester, profile_dict({ITEM: body}, providers=providers,
+                                           trust={"ca_bundle": str(lab_rt.ca_file)}), "rollout", args=args)
+
+
+def test_the_health_body_names_the_release_on_every_answer(pytester, lab, lab_rt):
+    result = _run_health(pytester, lab, lab_rt, "compliant")
+    assert result.verdict(ITEM) == "passed", result.output[-3000:]
+
+
+@pytest.mark.parametrize(("variant", "reason"), [
+    ("health-old-version", "enterprise-api health body says version 1.2.2; the release is 1.2.3"),
+    ("health-mixed-versions", "enterprise-api health: answers name different versions (version): 1.2.2 (2 of 5); "
+                              "1.2.3 (3 of 5)"),
+])
+def test_a_health_body_off_the_release_fails_naming_the_versions(pytester, lab, lab_rt, variant, reason):
+    result = _run_health(pytester, lab, lab_rt, variant)
+    assert result.verdict(ITEM) == "non-compliant" and result.ret == 1, result.output[-3000:]
+    assert reason in result.messages(ITEM), result.messages(ITEM)
+
+
+def test_a_health_body_without_the_version_is_blind_not_a_pass(pytester, lab, lab_rt):
+    result = _run_health(pytester, lab, lab_rt, "compliant", "/health")  # runbook 000's body: no version
+    assert result.verdict(ITEM) == "could-not-observe" and result.ret == 6, result.output[-3000:]
+    assert "health body field 'version': not carried by 5 of 5 answers (no such field)" in result.messages(ITEM)
+
+
+def test_health_versions_without_a_network():
+    answers = [(200, {"build": {"version": "v1.2.3"}}), (200, {"build": {"version": "1.2.3"}}), (503, None),
+               (0, None), (200, "not json")]
+    row, problems, unseen = rollout.health_versions("api", "build.version", answers, "1.2.3")
+    assert problems == [] and row["versions"] == {"1.2.3": 2}
+    assert unseen == ["api health body field 'build.version': not carried by 3 of 5 answers (HTTP 503, body not "
+                      "JSON, timed out)"]
+    _, problems, _ = rollout.health_versions("api", "version", [(200, {"version": "1.2.2"})] * 2, "1.2.3")
+    assert problems == ['api health body says version 1.2.2; the release is 1.2.3 (runbook 004: "version": '
+                        '"1.2.3" in /v1/health after the rollout)']
+    assert rollout.version_at({"version": True}, "version") is None
+    assert [f.observed for f in rollout.health_facts(row)] == [["1.2.3"]]

@@ -63,15 +63,23 @@ def _judge(rec: Rollout, section: RolloutSection, expected: str | None
         if None in by_version:
             unseen.append(f"{label(rec)} container {container}: image without a tag "
                           f"({', '.join(by_version[None])}), its version is unknown")
-        if len(known) > 1:
-            problems.append(f"{label(rec)}: replicas run different versions of {container}: "
-                            + "; ".join(f"{v} ({_where(w)})" for v, w in sorted(known.items()))
-                            + f" — {RUNBOOK} expects every replica on the release")
-        wrong = sorted(v for v in known if expected is not None and v != expected)
-        if wrong:
-            problems.append(f"{label(rec)}: {container} runs {', '.join(wrong)}; the release is {expected} "
-                            f"(runbook 004: \"version\": \"1.2.3\" everywhere after the rollout)")
+        problems += _off_release({v: _where(w) for v, w in known.items()}, expected,
+                                 f"{label(rec)}: replicas run different versions of {container}",
+                                 f"{label(rec)}: {container} runs", "everywhere after the rollout")
     return problems, unseen, {c: {str(v): w for v, w in by.items()} for c, by in versions.items()}
+
+
+def _off_release(found: dict[str, str], expected: str | None, mixed: str, runs: str, after: str) -> list[str]:
+    """Every replica on one version, the release: ``found`` is version -> where it was seen (in words)."""
+    out = []
+    if len(found) > 1:
+        out.append(f"{mixed}: " + "; ".join(f"{v} ({w})" for v, w in sorted(found.items()))
+                   + f" — {RUNBOOK} expects every replica on the release")
+    wrong = sorted(v for v in found if expected is not None and v != expected)
+    if wrong:
+        out.append(f"{runs} {', '.join(wrong)}; the release is {expected} "
+                   f"(runbook 004: \"version\": \"1.2.3\" {after})")
+    return out
 
 
 def _where(places: list[str]) -> str:
@@ -139,3 +147,49 @@ def facts(rows: list[dict[str, Any]]) -> list[Fact]:
                         row["release expected"], held))
         out.append(Fact(where, "rolled out", held, True, held))
     return out
+
+
+def version_at(body: Any, path: str) -> str | None:
+    """The version a health body names at the dotted ``path`` ('version', 'build.version'), without a leading
+    'v'; None when the body is not JSON or does not carry a non-empty string or number there."""
+    for key in path.split("."):
+        if not isinstance(body, dict) or key not in body:
+            return None
+        body = body[key]
+    if isinstance(body, bool) or not isinstance(body, str | int | float):
+        return None
+    return str(body).removeprefix("v") or None
+
+
+def health_versions(name: str, field: str, answers: list[tuple[int, Any]], expected: str | None
+                    ) -> tuple[dict[str, Any], list[str], list[str]]:
+    """ROLLOUT, runbook 004 step 5 ``"version": "1.2.3"``: the versions one health endpoint's answers name
+    (``answers``: (HTTP status, 0 when timed out; parsed JSON body)) -> (evidence row, findings, unseen). Every
+    answer (each maybe another replica) must name one version, the release; an answer without the field (an
+    error status, a body that is not JSON, the field absent) is unseen, never a pass."""
+    seen: dict[str, int] = defaultdict(int)
+    without: list[str] = []
+    for status, body in answers:
+        version = version_at(body, field) if status == 200 else None
+        if version is not None:
+            seen[version] += 1
+        else:
+            without.append("timed out" if status == 0 else f"HTTP {status}" if status != 200 else
+                           "no such field" if isinstance(body, dict) else "body not JSON")
+    count = len(answers)
+    problems = _off_release({v: f"{n} of {count}" for v, n in seen.items()}, expected,
+                            f"{name} health: answers name different versions ({field})",
+                            f"{name} health body says {field}", "in /v1/health after the rollout")
+    unseen = [f"{name} health body field {field!r}: not carried by {len(without)} of {count} answers "
+              f"({', '.join(sorted(set(without)))})"] if without else []
+    row = {"health endpoint": name, "field": field, "answers": count, "versions": dict(sorted(seen.items())),
+           "without a version": without, "release expected": expected or "(none given: only 'every replica the "
+                                                                          "same' judged)", "findings": problems}
+    return row, problems, unseen
+
+
+def health_facts(row: dict[str, Any]) -> list[Fact]:
+    """ROLLOUT drift of one health endpoint (by the profile's name, never its URL): the versions its answers
+    named against the release, and whether every answer named it."""
+    held = not row["findings"] and not row["without a version"]
+    return [Fact(row["health endpoint"], "health versions", sorted(row["versions"]), row["release expected"], held)]

@@ -101,6 +101,15 @@ def _with_route(path: str, route: Route) -> NginxVariant:
     return replace(base, routes={**base.routes, path: route})
 
 
+def _alternating_versions(path: str, odd: str, even: str) -> str:
+    """A location answering the enterprise health body whose version is ``odd`` on a connection's odd requests and
+    ``even`` on its even ones (nginx's $connection_requests): two replicas behind one balancer, as a client sees."""
+    body = _json({**ENTERPRISE_HEALTH, "version": "$golive_replica_version"})
+    return (f"    location = {path} {{ default_type application/json; set $golive_replica_version \"{odd}\"; "
+            f"if ($connection_requests ~ \"[02468]$\") {{ set $golive_replica_version \"{even}\"; }} "
+            f"return 200 '{body}'; }}")
+
+
 def _with_headers(**changes: str | None) -> NginxVariant:
     """The compliant site with headers changed (value) or removed (None); keys use _ for -."""
     headers = dict(SECURITY_HEADERS)
@@ -124,6 +133,14 @@ VARIANTS: dict[str, tuple[str, NginxVariant]] = {
                                                                         "redis": "disconnected"})))),
     "health-slow": ("/health answers after 3 s", _with_route("/health", Route(200, _json(SILENTTALK_HEALTH),
                                                                              delay_s=3.0))),
+    # ROLLOUT (issue 16 bullet 1): the enterprise health body's "version" (runbook 004 step 5)
+    "health-old-version": ("/v1/health says version 1.2.2 (the old release)",
+                           _with_route("/v1/health", Route(200, _json({**ENTERPRISE_HEALTH, "version": "1.2.2"})))),
+    "health-mixed-versions": ("/v1/health answers version 1.2.3 then 1.2.2 on alternate requests of a connection "
+                              "(two replicas behind one balancer, one not rolled out)",
+                              replace(NginxVariant(), routes={p: r for p, r in _default_routes().items()
+                                                              if p != "/v1/health"},
+                                      extra_server=_alternating_versions("/v1/health", "1.2.3", "1.2.2"))),
     # TLS-ONLY (issue 5)
     "tls12-enabled": ("TLS 1.2 accepted as well as 1.3", NginxVariant(protocols=("TLSv1.2", "TLSv1.3"))),
     "tls10-enabled": ("TLS 1.0 accepted as well as 1.3 (ciphers at OpenSSL security level 0)",

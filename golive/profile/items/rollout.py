@@ -10,12 +10,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, HttpUrl, StringConstraints
 
-from golive.profile.base import Section
+from golive.profile.base import NotApplicable, Section
 
 VERSION = r"^[A-Za-z0-9_][A-Za-z0-9._+-]{0,127}$"  # an image tag (Docker: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127})
 Release = Annotated[str, StringConstraints(pattern=VERSION)]
+
+
+class VersionEndpoint(Section):
+    """A health endpoint whose JSON body names the running version (runbook 004: ``"version": "1.2.3"``)."""
+
+    name: str = Field(min_length=1, description="the service's name (also a key of 'releases')")
+    url: HttpUrl
+    field: str = Field(default="version", min_length=1, max_length=200, pattern=r"^[^.]+(\.[^.]+)*$",
+                       description="where the body carries the version: a dotted path ('version', 'build.version')")
+    requests: int = Field(default=5, ge=1, le=20, description="answers read, to see more than one replica behind "
+                                                              "a load balancer; every one must carry the release")
 
 
 class RolloutSection(Section):
@@ -34,6 +45,16 @@ class RolloutSection(Section):
     ignore_containers: list[str] = Field(default_factory=list, max_length=50,
                                          description="sidecar containers whose image is not the release "
                                                      "(istio-proxy); still judged for readiness and restarts")
+    health: Annotated[list[VersionEndpoint], Field(max_length=50)] | NotApplicable = Field(
+        default_factory=list, description="health endpoints whose body carries the running version (runbook 004 "
+                                          "step 5); every answer must name the release; "
+                                          "{not_applicable: reason} before traffic")
+    timeout_s: float = Field(default=2.0, gt=0, le=30, description="whole-response deadline of each health request")
+
+    @property
+    def health_endpoints(self) -> list[VersionEndpoint]:
+        """The health endpoints to read (none when the profile declares them not applicable)."""
+        return [] if isinstance(self.health, NotApplicable) else self.health
 
     def expected(self, name: str, scope: str, release: str | None = None) -> str | None:
         """The release ``name`` must run: its own entry, its scope's, the gate's --release, else ``release``."""
