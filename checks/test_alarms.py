@@ -7,26 +7,31 @@ Runbook 000 lines 689-697 (CPU > 70 % for 5 minutes, memory > 80 %, DB connectio
 """
 
 import warnings
+from dataclasses import replace
 
 from golive import monitoring
+from golive.compare.targets import named, spot
 
 
 def test_runbook_alarms_exist_match_and_notify_someone(section, profile, providers, evidence, judge):
     clouds = {a.cloud for a in section.alarms}
     rules = judge.saw(monitoring.records_from(providers, "alarm_rules", clouds, "ALARMS"))
-    targets = judge.saw(monitoring.records_from(providers, "alarm_actions", clouds, "ALARMS"))
-    actions = monitoring.action_map(targets)
+    notify = judge.saw(monitoring.records_from(providers, "alarm_actions", clouds, "ALARMS"))
     evidence.json("alarms observed", rules)
-    evidence.json("notification targets observed", list(actions.values()))
+    evidence.json("notification targets observed", list(monitoring.action_map(notify).values()))
     judged, problems = [], []
-    for expected in section.alarms:
-        rule, found, unseen = monitoring.alarm_verdict(expected, rules, actions, section, all_read=not rules.blind,
-                                                       actions_read=not targets.blind)
+    for where, expected, mine, theirs in monitoring.alarm_targets(section.alarms, rules, notify):
+        actions = monitoring.action_map(theirs)  # per target (issue 18): its alarms, its notification targets
+        rule, found, unseen = monitoring.alarm_verdict(expected, mine, actions, section, all_read=not mine.blind,
+                                                       actions_read=not theirs.blind)
+        found, unseen = [named(where, f) for f in found], [spot(where, b) for b in unseen]
         judged.append({"expected": expected.model_dump(mode="json"), "alarm": rule.name if rule else None,
-                       "problems": found, "not observed": [str(b) for b in unseen]})
+                       "problems": found, "not observed": [str(b) for b in unseen], **({"target": where} if where
+                                                                                     else {})})
         problems += found
         judge.blind.extend(unseen)
-        judge.record(monitoring.alarm_facts(expected, rule, rules, actions, section))
+        judge.record([replace(f, resource=named(where, f.resource))
+                      for f in monitoring.alarm_facts(expected, rule, mine, actions, section)])
     evidence.json("runbook alarms judged", judged)
     firing = monitoring.firing(rules)
     evidence.text("alarms in ALARM state now", "\n".join(firing) or "none")

@@ -8,9 +8,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from golive.compare import targets
 from golive.profile.items.alarms import AlarmsSection, ExpectedAlarm
 from golive.profile.items.log_retention import LogRetentionSection
 from golive.profile.items.secrets import KeyVaultExpectation, SecretsSection
+from golive.providers import read_at
 from golive.providers.records_monitoring import (
     AlarmAction,
     AlarmRule,
@@ -29,18 +31,19 @@ def records_from(providers: Any, kind: str, clouds: Iterable[str], item: str) ->
     is a blind spot (``Records.blind``); every other cloud's and read's records still count."""
     out = Records()
     for cloud in sorted(set(clouds)):
-        provider = getattr(providers, cloud)
-        if provider is None:
+        found = providers.of(cloud) if hasattr(providers, "of") else [("", getattr(providers, cloud))]
+        if not [p for _, p in found if p is not None]:
             out.blind.append(BlindSpot(f"{cloud} ({item})", f"the {item} section names {cloud} resources but the "
                                                             f"profile has no providers.{cloud}; add it"))
             continue
-        read = getattr(provider, kind, None)
-        if read is None:
-            continue
-        try:
-            out.add(read())
-        except CouldNotObserve as exc:
-            out.blind.extend(exc.blind)
+        for where, provider in found:  # several targets: each record carries its where (issue 18)
+            read = getattr(provider, kind, None)
+            if read is None:
+                continue
+            try:
+                out.add(read_at(where, read))
+            except CouldNotObserve as exc:
+                out.blind.extend(exc.blind)
     return out
 
 
@@ -261,12 +264,41 @@ def alarm_facts(expected: ExpectedAlarm, rule: AlarmRule | None, rules: list[Ala
              None if unseen or rule.enabled is None else not wiring)]
 
 
+def alarm_targets(alarms: list[ExpectedAlarm], rules: Records, actions: Records,
+                  ) -> list[tuple[str, ExpectedAlarm, Records, Records]]:
+    """(where, expected alarm, that target's alarms, its notification targets) for every target of the expected
+    alarm's cloud (issue 18). An entry's ``alarm`` or ``resource`` may address one target as ``<target>/<x>`` or
+    ``<target>/<region>/<x>``; the most specific entry for the same runbook alarm and alarm/resource applies.
+    One target per cloud: every entry as written, with all records."""
+    every = targets.wheres(rules, actions)
+    if every == [""]:
+        return [("", e, rules, actions) for e in alarms]
+    out = []
+    for where in every:
+        kept: dict[tuple[str, str, str, str], tuple[int, ExpectedAlarm]] = {}
+        clouds = {r.cloud for r in rules if targets.where_of(r) == where}
+        for e in alarms:
+            if clouds and e.cloud not in clouds:
+                continue
+            key = "alarm" if e.alarm is not None else "resource" if e.resource is not None else ""
+            found = targets.address(getattr(e, key), where, every) if key else (0, "")
+            if found is None:
+                continue
+            bare = e.model_copy(update={key: found[1]}) if found[0] else e
+            ident = (e.cloud, e.name, key, found[1])
+            if ident not in kept or found[0] > kept[ident][0]:
+                kept[ident] = (found[0], bare)
+        out += [(where, e, targets.part(rules, where, every), targets.part(actions, where, every))
+                for _, e in kept.values()]
+    return out
+
+
 def action_map(actions: Iterable[AlarmAction]) -> dict[str, AlarmAction]:
     return {a.target.lower(): a for a in actions}
 
 
 def firing(rules: Iterable[AlarmRule]) -> list[str]:
-    return [f"{r.cloud} {r.name} is in state {r.state}" for r in rules if (r.state or "").upper() == "ALARM"]
+    return [targets.named(r.where, f"{r.cloud} {r.name} is in state {r.state}") for r in rules if (r.state or "").upper() == "ALARM"]
 
 
 # --- SECRETS ---------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from golive.least_privilege import iam_policy
 from golive.profile.items.multi_az import MultiAzSection
 from golive.profile.model import Providers
 from golive.providers.records import ZonePlacement
+from monitoring_profiles import section
 from test_check_multi_az import AWS_RESOURCES, PROFILES
 
 BROKEN = ("multi-az-rds-single-az", "multi-az-elasticache-no-failover")
@@ -161,6 +162,8 @@ ITEMS = {
         "resources": [RDS, *(f"{name}/{_bucket(s)}" for name, s in accounts.items())],
         "schedules": ["silenttalk-production-backup-plan"], "cross_region": [RDS]},
         f"{RDS}: silenttalk-production-backup-plan/every-6-hours keeps backups 7 days"),
+    "ALARMS": ("alarms", "alarm-topic-no-subscription", lambda accounts: section("ALARMS", "aws"),
+               "sns-topic has no confirmed subscription"),
 }
 
 
@@ -177,6 +180,7 @@ def test_each_item_names_the_broken_account_and_never_the_compliant_one(pytester
     for item, (_, broken, _, reason) in ITEMS.items():
         said = result.messages(item)
         assert result.verdict(item) == "non-compliant", (item, result.output)
-        assert f"{broken}/us-east-1: {reason}" in said, (item, said)
+        assert [line for line in said.splitlines() if f"- {broken}/us-east-1: " in line
+                and reason in line], (item, said)
         assert "compliant/" not in said, (item, said)
         assert not [v for v in ITEMS.values() if v[1] != broken and f"{v[1]}/" in said], (item, said)

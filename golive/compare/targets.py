@@ -69,18 +69,25 @@ def specificity(entry: str, name: str, where: str) -> int | None:
     return None
 
 
-def names(entries: Iterable[str], where: str, others: Sequence[str] = ()) -> list[str]:
+def address(entry: str, where: str, every: Sequence[str] = ()) -> tuple[int, str] | None:
+    """(specificity, the bare name) of a profile name in this target: 0 for a bare name, 1 for
+    ``<target>/<name>``, 2 for ``<target>/<region>/<name>``; None when it addresses another target (its first
+    part names one of ``every``)."""
+    for scope in _scopes(where):
+        if entry.startswith(f"{scope}/"):
+            return scope.count("/") + 1, entry[len(scope) + 1:]
+    heads = {w.split("/")[0] for w in every if w} - ({where.split("/")[0]} if where else set())
+    return None if entry.split("/")[0] in heads else (0, entry)
+
+
+def names(entries: Iterable[str], where: str, every: Sequence[str] = ()) -> list[str]:
     """The names that apply in ``where``: bare names, and names addressed to this target (stripped); an entry
-    addressed to another target (its first part names one of ``others``) does not apply here."""
-    heads = {w.split("/")[0] for w in others if w} - ({where.split("/")[0]} if where else set())
+    addressed to another target does not apply here."""
     out: list[str] = []
     for entry in entries:
-        name = next((entry[len(s) + 1:] for s in _scopes(where) if entry.startswith(f"{s}/")), None)
-        if name is None and entry.split("/")[0] in heads:
-            continue
-        name = entry if name is None else name
-        if name not in out:
-            out.append(name)
+        found = address(entry, where, every)
+        if found is not None and found[1] not in out:
+            out.append(found[1])
     return out
 
 

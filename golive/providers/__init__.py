@@ -82,6 +82,10 @@ class CloudProviders:
         found += [("", p) for p in (self.aws, self.azure, self.kubernetes) if p is not None]
         return found
 
+    def of(self, cloud: str) -> list[tuple[str, Any]]:
+        """(where, provider) of one cloud's targets (aws | azure | kubernetes); [] when the profile lacks it."""
+        return [(w, p) for w, p in self.targets if type(p).__module__.startswith(f"golive.providers.{cloud}")]
+
     def configured(self) -> list[Any]:
         found = [p for _, p in self.targets]
         if not found:
@@ -104,6 +108,11 @@ class CloudProviders:
         for answer in answers:
             out.add(answer)
         return out
+
+
+def read_at(where: str, read: Any, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None) -> Records:
+    """``read(*args, **kwargs)`` of one target, its records placed there (see ``_read``)."""
+    return _read(where, read, args, kwargs or {})
 
 
 def _read(where: str, read: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Records:

@@ -70,6 +70,7 @@ class AlarmRule:
     state: str | None = None
     expression: str = ""
     source: str = ""
+    where: str = ""  # the target it was read in, when the profile names several (issue 18)
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class AlarmAction:
     notifies: bool = True
     detail: str = ""
     source: str = ""
+    where: str = ""  # the target it was read in, when the profile names several (issue 18)
 
     @property
     def reaches_someone(self) -> bool:
@@ -129,6 +131,7 @@ class SecretRotation:
     expires: dt.datetime | None = None
     enabled: bool = True
     source: str = ""
+    where: str = ""  # the target it was read in, when the profile names several (issue 18)
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,7 @@ class VaultProtection:
     soft_delete_days: int | None
     purge_protection: bool
     source: str = ""
+    where: str = ""  # the target it was read in, when the profile names several (issue 18)
 
 
 @dataclass(frozen=True)
@@ -163,3 +167,4 @@ class LogRetention:
     retention_days: int | None
     source: str = ""
     never_expires: bool = False
+    where: str = ""  # the target it was read in, when the profile names several (issue 18)
