@@ -102,3 +102,17 @@ def test_the_log_analytics_query_is_golives_own_bounded_summary():
     _, problems = logflow.assess(flows, LogsFlowingSection(workspaces=["ws"], window_min=30), now=1100.0)
     assert problems == ["Log Analytics workspace ws: 4 of 40 events in the last 30 min are error-level (10%); the "
                         "profile allows 5% (runbook 004 rolls back at an error rate > 5 %)"]
+
+
+def test_an_unreachable_query_api_blinds_the_workspace_and_a_breach_elsewhere_still_counts(pytester, lab):
+    body = section(ITEM, **{**ONLY["azure"], "log_groups": ["/ecs/silenttalk-production-server"]})
+    blind_logs = lab_providers.azure(lab("azure"), logs_endpoint="https://127.0.0.1:9")
+    alone = run_gate(pytester, profile_dict({ITEM: body | {"log_groups": []}}, providers=blind_logs), "logs_flowing")
+    assert alone.verdict(ITEM) == "could-not-observe" and alone.ret == 6, alone.output[-3000:]
+    assert "Log Analytics query of workspace silenttalk-logs" in alone.messages(ITEM)
+    assert "the Log Analytics query API at https://127.0.0.1:9 could not be reached" in alone.messages(ITEM)
+    both = {**blind_logs, **lab_providers.aws(lab("aws", "log-events-errors"))}
+    result = run_gate(pytester, profile_dict({ITEM: body}, providers=both), "logs_flowing")
+    assert result.verdict(ITEM) == "non-compliant" and result.ret == 1, result.output[-3000:]
+    assert "are error-level" in result.messages(ITEM)
+    assert any("silenttalk-logs" in b for b in result.summary["items"][ITEM]["blind_spots"])

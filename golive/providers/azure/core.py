@@ -271,7 +271,7 @@ class AzureProvider:
         except CouldNotObserve as exc:
             value = exc
         except Exception as exc:  # noqa: BLE001 (only Azure errors are translated; others re-raised below)
-            value = self._could_not_observe(what, exc)
+            value = self._could_not_observe(what, exc, client)
             if value is None:
                 raise
         with self._lock:
@@ -289,7 +289,7 @@ class AzureProvider:
     def target(self, what: str) -> str:
         return f"Azure {what} (subscription {self.subscription_id}, resource group {self.resource_group})"
 
-    def _could_not_observe(self, what: str, exc: Exception) -> CouldNotObserve | None:
+    def _could_not_observe(self, what: str, exc: Exception, client: str = "") -> CouldNotObserve | None:
         from azure.core.exceptions import (
             AzureError,
             ClientAuthenticationError,
@@ -300,6 +300,8 @@ class AzureProvider:
         )
 
         target = self.target(what)
+        api, where, setting = (("the Log Analytics query API", self.cloud.logs_endpoint, "logs_endpoint")
+                               if client == "logquery" else ("ARM", self.endpoint, "arm_endpoint"))
         if isinstance(exc, ClientAuthenticationError) and getattr(exc, "status_code", None) is None:
             return CouldNotObserve(target, f"no usable Azure credential ({_first_line(exc)}); sign in with "
                                            f"`az login`, set AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET, "
@@ -317,10 +319,10 @@ class AzureProvider:
             return CouldNotObserve(target, f"ARM kept throttling (HTTP 429) after {self.config.max_retries} "
                                            f"retries; run again later or raise providers.azure.max_retries")
         if isinstance(exc, HttpResponseError):
-            return CouldNotObserve(target, f"ARM answered HTTP {exc.status_code} {_code(exc)}: {_message(exc)}")
+            return CouldNotObserve(target, f"{api} answered HTTP {exc.status_code} {_code(exc)}: {_message(exc)}")
         if isinstance(exc, (ServiceRequestError, ServiceResponseError)):
-            return CouldNotObserve(target, f"ARM at {self.endpoint} could not be reached ({_first_line(exc)}); "
-                                           f"check the network path, providers.azure.cloud (arm_endpoint) and the trust store "
+            return CouldNotObserve(target, f"{api} at {where} could not be reached ({_first_line(exc)}); "
+                                           f"check the network path, providers.azure.cloud ({setting}) and the trust store "
                                            f"(providers.azure.ca_bundle)")
         if isinstance(exc, AzureError):
             return CouldNotObserve(target, f"{type(exc).__name__}: {_first_line(exc)}")
