@@ -11,8 +11,9 @@ drafted ``{not_applicable: ...}`` with a DECIDE line, so new checklist items slo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from golive import discover_catalogue as cat
@@ -24,8 +25,9 @@ from golive.verdict import BlindSpot, CouldNotObserve, Records
 
 KINDS = ("zone_placements", "backup_schedules", "data_protection", "alarm_rules", "alarm_actions",
          "secret_rotations", "vault_protections", "log_retentions", "waf_acls", "scaling_policies", "tls_policies",
-         "cdn_cache_policies", "rollouts")
+         "cdn_cache_policies", "rollouts", "dashboards")
 TURN_PORTS = (3478, 5349)
+FLOW_LOOKBACK_S = 7 * 86400  # LOGS-FLOWING: a log store with an event in the last week is one that should flow
 DECIDE = "DECIDE:"
 # max_connections of RDS PostgreSQL/MySQL's default parameter group: LEAST(DBInstanceClassMemory/9531392, 5000)
 _CLASS_GIB = {"micro": 1, "small": 2, "medium": 4, "large": 8, "xlarge": 16, "2xlarge": 32, "4xlarge": 64,
@@ -47,30 +49,67 @@ class Estate:
 
     clouds: tuple[str, ...]
     records: dict[str, Records]
+    namespaces: tuple[str, ...] = ()  # the Kubernetes namespaces read
     turn_groups: list[tuple[str, str]] = field(default_factory=list)  # (group, what it opens)
     derived: dict[tuple[str, str], Derived] = field(default_factory=dict)  # (resource, quantity) -> number
     blind: list[BlindSpot] = field(default_factory=list)
+    blind_of: dict[str, list[BlindSpot]] = field(default_factory=dict)  # kind -> its reads that failed
 
     def of(self, kind: str) -> Records:
         return self.records.get(kind, Records())
+
+    def unread(self, *kinds: str) -> str:
+        """The failed reads behind ``kinds`` (``rds:DescribeDBInstances, ...``), or "" when all were read."""
+        return ", ".join(sorted({_read_name(b) for k in kinds for b in self.blind_of.get(k, ())}))
+
+    def note_blind(self, kind: str, spots: Any) -> None:
+        for spot in spots:
+            if spot not in self.blind:
+                self.blind.append(spot)
+            self.blind_of.setdefault(kind, []).append(spot)
+
+
+# Which kinds of records each item's draft comes from (a failed read there is said on that item's section).
+ITEM_KINDS: dict[str, tuple[str, ...]] = {
+    "MULTI-AZ": ("zone_placements",), "BACKUPS": ("backup_schedules", "data_protection"),
+    "ALARMS": ("alarm_rules", "alarm_actions", "derived"), "SECRETS": ("secret_rotations", "vault_protections"),
+    "LOG-RETENTION": ("log_retentions",), "WAF-429": ("waf_acls",), "AUTOSCALING": ("scaling_policies",),
+    "TLS-ONLY": ("tls_policies",), "CDN": ("cdn_cache_policies",), "ROLLOUT": ("rollouts",),
+    "TURN": ("turn_groups",), "DASHBOARDS": ("dashboards",), "LOGS-FLOWING": ("log_retentions", "log_flows"),
+}
+_ACTION = re.compile(r"\b[a-z][a-z0-9-]*:[A-Z][A-Za-z0-9]+")
+
+
+def _read_name(spot: BlindSpot) -> str:
+    """A failed read by its permission name (``rds:DescribeDBInstances``) when it shows one, else its target."""
+    found = _ACTION.search(spot.what) or _ACTION.search(spot.why)
+    return found.group(0) if found else " ".join(spot.what.split())[:100]
 
 
 # ---- reading --------------------------------------------------------------------------------------------------
 def observe(providers: CloudProviders) -> Estate:
     """Every kind the cloud items judge, read once (the run cache keeps each call), plus the numbers golive derives."""
     clouds = tuple(name for name in ("aws", "azure", "kubernetes") if getattr(providers.config, name) is not None)
-    estate = Estate(clouds, {})
+    kube = providers.config.kubernetes
+    estate = Estate(clouds, {}, tuple(kube.namespaces) if kube is not None else ())
     for kind in KINDS:
         found = providers.gather(kind)
         estate.records[kind] = found
-        estate.blind.extend(found.blind)
-    for cloud, read in (("aws", _aws_derived), ("azure", _azure_derived), ("aws", _aws_turn_groups),
-                        ("azure", _azure_turn_groups)):
+        estate.note_blind(kind, found.blind)
+    stores = estate.of("log_retentions")
+    flows = providers.gather("log_flows", log_groups=tuple(r.name for r in stores if r.kind == "log-group"),
+                             namespaces=estate.namespaces, workspaces=tuple(r.name for r in stores
+                                                                           if r.kind == "workspace"),
+                             window_s=FLOW_LOOKBACK_S, max_events=1)  # which stores ever receive events
+    estate.records["log_flows"] = flows
+    estate.note_blind("log_flows", flows.blind)
+    for cloud, read, kind in (("aws", _aws_derived, "derived"), ("azure", _azure_derived, "derived"),
+                              ("aws", _aws_turn_groups, "turn_groups"), ("azure", _azure_turn_groups, "turn_groups")):
         if cloud in clouds:
             try:
                 read(getattr(providers, cloud), estate)
             except CouldNotObserve as exc:
-                estate.blind.extend(exc.blind)
+                estate.note_blind(kind, exc.blind)
     estate.turn_groups.sort()
     return estate
 
@@ -232,6 +271,10 @@ def _alarms(estate: Estate, ask: Ask) -> Any:
                     f"{', '.join(rule.resources) or 'no dimension'}, {len(rule.actions)} action(s)"
                     + (f"; also on this metric: {', '.join(h.name for h in hits[1:4])}" if len(hits) > 1 else ""))
             resources = rule.resources
+        elif estate.unread("alarm_rules"):
+            seen = (f"NOT READ: the alarms could not be read ({estate.unread('alarm_rules')}), so whether one on "
+                    f"{want['metric']} exists is unknown (not missing); the runbook asks it")
+            resources = ()
         else:
             seen = (f"NOT FOUND: no {want['cloud']} alarm on {want['metric']}"
                     + (f" in {want['namespace']}" if want.get("namespace") else "") + "; required, the first gate "
@@ -246,8 +289,10 @@ def _alarms(estate: Estate, ask: Ask) -> Any:
                 entry["of_maximum"] = d.value
                 seen += f"; of_maximum {d.value} = {quantity} of {res} ({d.how})"
             else:
-                above = (f"{DECIDE} of_maximum: {quantity} could not be derived (threshold {want['threshold']} is a "
-                         f"percentage of it); add of_maximum: <{quantity}>",)
+                unread = estate.unread("derived")
+                above = (f"{DECIDE} of_maximum: {quantity} could not be derived"
+                         + (f" (NOT READ: {unread})" if unread else "")
+                         + f" (threshold {want['threshold']} is a percentage of it); add of_maximum: <{quantity}>",)
         entries.append(Noted(entry, seen, above))
     return {"runbook": section_runbook, "alarms": entries}
 
@@ -419,10 +464,56 @@ def _rollout(estate: Estate, ask: Ask) -> Any:
                   f"databases/brokers); image tags seen: {seen}",))
 
 
+def _dashboards(estate: Estate, ask: Ask) -> Any:
+    wanted = {cloud: metrics for cloud, metrics in cat.DASHBOARD_METRICS.items() if cloud in estate.clouds}
+    if not wanted:
+        return _na("dashboards are drafted for AWS (CloudWatch) and Azure (portal) only")
+    found = list(estate.of("dashboards"))
+    entries = []
+    for cloud, metrics in sorted(wanted.items()):
+        mine = sorted((d for d in found if d.cloud == cloud),
+                      key=lambda d: (-len(set(metrics) & set(d.metrics or ())), d.name))
+        says = f"runbook 000 lines 606 and 659-683: a {cloud} dashboard charting {', '.join(metrics)}"
+        if not mine:
+            unread = estate.unread("dashboards")
+            seen = (f"NOT READ ({unread}): unknown whether one exists (not missing)" if unread else
+                    "NOT FOUND: no dashboard seen; required, the first gate names it (create it and name it here)")
+            entries.append(Noted({"cloud": cloud, "name": f"{cloud}-dashboard-not-found", "metrics": list(metrics)},
+                                 seen, (f"{DECIDE} {says}",)))
+            continue
+        chosen = mine[0]
+        charted = "body not parsed" if chosen.metrics is None else f"charts {len(chosen.metrics)} metrics" + (
+            f"; lacks {', '.join(m for m in metrics if m not in chosen.metrics)}" if set(metrics) - set(
+                chosen.metrics) else "")
+        others = [d.name for d in mine[1:]]
+        above = (f"{DECIDE} {says}; also seen: {', '.join(others)}",) if others else ()
+        entries.append(Noted({"cloud": cloud, "name": chosen.name, "metrics": list(metrics)}, charted, above))
+    return {"dashboards": entries}
+
+
+def _logs_flowing(estate: Estate, ask: Ask) -> Any:
+    flows = sorted(estate.of("log_flows"), key=lambda f: (f.kind, f.name))
+    live = [f for f in flows if f.newest is not None]
+    if not live:
+        return _na("no log group, workspace or Kubernetes namespace with an event in the last week was read")
+    silent = [f"{f.kind} {f.name}" for f in flows if f.newest is None]
+    above = (f"{DECIDE} no event seen in a week, so not listed (add the ones that must flow): {', '.join(silent)}",) \
+        if silent else ()
+    section: dict[str, Any] = {
+        "window_min": Noted(15, f"{DECIDE} runbook 000 line 624 tails the logs (--follow) without a window"),
+        "max_error_share": Noted(0.05, "runbook 004: roll back at an error rate > 5 %"),
+    }
+    for key, kind in (("log_groups", "log-group"), ("namespaces", "namespace"), ("workspaces", "workspace")):
+        names = [f.name for f in live if f.kind == kind]
+        if names:
+            section[key] = Noted(names, "events seen in the last week (runbook 000 line 624, 004 step 5.4)")
+    return Noted(section, "", above)
+
+
 DRAFTERS: dict[str, Callable[[Estate, Ask], Any]] = {
     "ROLLOUT": _rollout, "TLS-ONLY": _tls, "CDN": _cdn, "WAF-429": _waf, "MULTI-AZ": _multi_az,
     "BACKUPS": _backups, "ALARMS": _alarms, "SECRETS": _secrets, "LOG-RETENTION": _log_retention, "TURN": _turn,
-    "AUTOSCALING": _autoscaling,
+    "AUTOSCALING": _autoscaling, "DASHBOARDS": _dashboards, "LOGS-FLOWING": _logs_flowing,
 }
 
 
@@ -433,12 +524,38 @@ def draft_items(estate: Estate, ask: Ask) -> dict[str, Any]:
         drafter = DRAFTERS.get(item.id)
         if drafter is not None:
             out[item.id] = drafter(estate, ask)
+            reads = estate.unread(*ITEM_KINDS.get(item.id, ()))
+            if reads:
+                out[item.id] = _said_unread(out[item.id], reads)
         elif item.id in cat.LIVE_ONLY:
             out[item.id] = _live(estate, cat.LIVE_ONLY[item.id])
         else:
             out[item.id] = _na(f"golive discover cannot draft {item.id} yet; write its section "
                                f"(`golive explain {item.id}`) or say why it does not apply")
     return out
+
+
+def _unread_line(reads: str) -> str:
+    return (f"NOT READ here: {reads} failed, so what those reads would show is not drafted (unread, not missing); "
+            f"grant them (policy lines at the top) and discover again")
+
+
+def _said_unread(section: Any, reads: str) -> Any:
+    """An item's draft that says which of its reads failed; a "none was read" not_applicable says it was unread."""
+    def na_unread(value: Any) -> Any:
+        if isinstance(value, Noted) and isinstance(value.value, dict) and " was read" in str(
+                value.value.get("not_applicable", "")):
+            why = f"{DECIDE} {_unread_line(reads)}; until then: {value.value['not_applicable'].removeprefix(DECIDE)}"
+            return Noted({"not_applicable": " ".join(why.split())}, "", (why,))
+        return value
+    section = na_unread(section)
+    if isinstance(section, dict):
+        section = {k: na_unread(v) for k, v in section.items()}
+    if isinstance(section, Noted):
+        if any("NOT READ" in line for line in section.above):
+            return section
+        return replace(section, above=(_unread_line(reads),) + section.above)
+    return Noted(section, "", (_unread_line(reads),))
 
 
 def _header(name: str, estate: Estate, ask: Ask, policies: dict[str, str]) -> list[str]:
@@ -449,7 +566,8 @@ def _header(name: str, estate: Estate, ask: Ask, policies: dict[str, str]) -> li
         lines.append(f"# NOT READ ({len(estate.blind)}): the draft lacks what these reads would have shown.")
         lines.extend(f"#   - {' '.join(str(b).split())}" for b in sorted(estate.blind, key=str))
         for cloud, text in sorted(policies.items()):
-            lines.append(f"# Read-only {cloud} policy covering every read discover made (golive audit-policy {cloud}):")
+            lines.append(f"# Least-privilege {cloud} policy lines that would fix them (the read-only policy covering "
+                         f"every read: golive audit-policy {cloud}):")
             lines.extend(f"#   {ln}" for ln in text.splitlines())
     return lines
 
@@ -489,10 +607,30 @@ def discover(config: Any, providers_block: dict[str, Any], name: str, runbooks: 
     policies: dict[str, str] = {}
     if estate.blind:
         for cloud in estate.clouds:
-            mine = [c for c in calls if c.cloud == cloud]
+            mine = _failed_calls([c for c in calls if c.cloud == cloud], estate.blind)
             try:
                 policies[cloud] = least_privilege.render(least_privilege.DOCUMENTS[cloud](mine)) if mine else ""
             except least_privilege.UnknownToReference as exc:
                 policies[cloud] = f"(no policy: {exc})"
     text = render_draft(name, estate, Ask(runbooks), providers_block, {k: v for k, v in policies.items() if v})
     return text, writes
+
+
+def _failed_calls(calls: list[Any], blind: list[BlindSpot]) -> list[Any]:
+    """The recorded calls a blind spot names (by call, path or permission name): what the fix must grant."""
+    from golive import least_privilege
+
+    said = " ".join(str(b) for b in blind)
+    reference = least_privilege.AwsReference.bundled() if any(c.cloud == "aws" for c in calls) else None
+
+    def named(call: Any) -> bool:
+        if call.action in said or (call.path and call.path in said):
+            return True
+        if call.cloud != "aws":
+            return False
+        try:
+            granted = least_privilege.iam_policy([call], reference)["Statement"][0]["Action"]
+        except least_privilege.UnknownToReference:
+            return False
+        return any(action in said for action in granted)
+    return [c for c in calls if named(c)]

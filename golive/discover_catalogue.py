@@ -82,6 +82,14 @@ CAPACITY_003: dict[str, tuple[int, int]] = {
     "video-call-signaling-service": (5, 15), "otp-service": (2, 8),
 }
 
+# DASHBOARDS: runbook 000 lines 659-683 "Key Metrics to Monitor" (ECS CPU/memory, RDS connections, ALB latency and
+# 5xx) and the Azure metric names it lists for silenttalk-production-api.
+DASHBOARD_METRICS: dict[str, tuple[str, ...]] = {
+    "aws": ("CPUUtilization", "MemoryUtilization", "DatabaseConnections", "HTTPCode_Target_5XX_Count",
+            "TargetResponseTime"),
+    "azure": ("CpuPercentage", "MemoryPercentage", "Http5xx"),
+}
+
 # Live-only items: what a person must name, said once.
 LIVE_ONLY = {
     "HEALTH": "health URLs and their JSON contract",
