@@ -6,8 +6,10 @@ read (the providers refuse GetSecretValue and Key Vault's data plane).
 """
 
 import datetime as dt
+from dataclasses import replace
 
 from golive import monitoring
+from golive.compare.targets import named, spot
 
 
 def test_secrets_rotate_and_key_vaults_are_protected(section, profile, providers, evidence, judge):
@@ -18,14 +20,14 @@ def test_secrets_rotate_and_key_vaults_are_protected(section, profile, providers
     evidence.json("secret and key rotation observed (no values)", rotations)
     evidence.json("key vault protection observed", vaults)
     now = dt.datetime.now(dt.UTC)
-    problems, unseen = monitoring.secret_verdict(section, rotations, now, all_read=not rotations.blind)
-    judge.find(problems)
-    judge.blind.extend(unseen)
-    judge.record(monitoring.secret_facts(section, rotations, now))
-    for vault in section.key_vaults:
-        problems, unseen = monitoring.vault_verdict(vault, vaults, rotations, now, all_read=not vaults.blind)
-        judge.find(problems)
-        judge.blind.extend(unseen)
-        judge.record(monitoring.vault_facts(vault, vaults, rotations, now))
+    for where, here, mine, theirs in monitoring.secret_targets(section, rotations, vaults):  # per target (issue 18)
+        verdicts = [(monitoring.secret_verdict(here, mine, now, all_read=not mine.blind),
+                     monitoring.secret_facts(here, mine, now))]
+        verdicts += [(monitoring.vault_verdict(vault, theirs, mine, now, all_read=not theirs.blind),
+                      monitoring.vault_facts(vault, theirs, mine, now)) for vault in here.key_vaults]
+        for (problems, unseen), facts in verdicts:
+            judge.find([named(where, p) for p in problems])
+            judge.blind.extend(spot(where, b) for b in unseen)
+            judge.record([replace(f, resource=named(where, f.resource)) for f in facts])
     evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
     judge.conclude(f"{len(judge.findings)} secret rotation/protection problem(s) on profile {profile.name}")

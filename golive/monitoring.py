@@ -372,6 +372,34 @@ def secret_verdict(section: SecretsSection, found: list[SecretRotation], now: dt
     return out, blind
 
 
+def secret_targets(section: SecretsSection, rotations: Records, vaults: Records,
+                   ) -> list[tuple[str, SecretsSection, Records, Records]]:
+    """(where, the section as it applies there, that target's secrets/keys, its vaults) per target (issue 18).
+    Secret names, prefixes, KMS keys and vault names may be addressed ``<target>[/<region>]/<name>``; a target
+    whose records are all Azure's is not asked for AWS secrets, nor one with AWS's only for Key Vaults.
+    One target per cloud: ("", section, rotations, vaults)."""
+    every = targets.wheres(rotations, vaults)
+    if every == [""]:
+        return [("", section, rotations, vaults)]
+    out = []
+    for where in every:
+        mine, theirs = targets.part(rotations, where, every), targets.part(vaults, where, every)
+        aws = any(r.kind in ("secret", "kms-key") for r in mine)
+        azure = bool(theirs) or any(r.kind == "key-vault-secret" for r in mine)
+        both = not (aws or azure)
+        names = {key: targets.names(getattr(section, key), where, every) if aws or both else []
+                 for key in ("secrets", "secret_prefixes", "kms_keys")}
+        kept = [(v, found) for v in section.key_vaults
+                if (azure or both) and (found := targets.address(v.name, where, every)) is not None]
+        best = {}
+        for v, (rank, name) in kept:
+            if name not in best or rank > best[name][0]:
+                best[name] = (rank, v.model_copy(update={"name": name}))
+        here = section.model_copy(update={**names, "key_vaults": [v for _, v in best.values()]})
+        out.append((where, here, mine, theirs))
+    return out
+
+
 def secret_facts(section: SecretsSection, found: list[SecretRotation], now: dt.datetime) -> list[Fact]:
     """SECRETS drift: per secret and KMS key the profile names (prefixes expanded), rotation on, interval and days
     since the last rotation (volatile: it moves on its own)."""

@@ -164,6 +164,8 @@ ITEMS = {
         f"{RDS}: silenttalk-production-backup-plan/every-6-hours keeps backups 7 days"),
     "ALARMS": ("alarms", "alarm-topic-no-subscription", lambda accounts: section("ALARMS", "aws"),
                "sns-topic has no confirmed subscription"),
+    "SECRETS": ("secrets", "secrets-rotation-broken", lambda accounts: section("SECRETS", key_vaults=[]),
+                "secret silenttalk-production/database: rotation is off (RotationEnabled false)"),
 }
 
 
