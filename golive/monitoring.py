@@ -537,6 +537,25 @@ def retention_verdict(section: LogRetentionSection, found: list[LogRetention], a
     return judged, out, blind
 
 
+def retention_targets(section: LogRetentionSection, found: Records) -> list[tuple[str, LogRetentionSection, Records]]:
+    """(where, the section as it applies there, that target's log stores) per target (issue 18). Log groups,
+    prefixes and workspaces may be addressed ``<target>[/<region>]/<name>`` ("prod-eu//ecs/api"); a target
+    whose stores are all workspaces is not asked for log groups, nor the reverse. One target: ("", section,
+    found)."""
+    every = targets.wheres(found)
+    if every == [""]:
+        return [("", section, found)]
+    out = []
+    for where in every:
+        mine = targets.part(found, where, every)
+        kinds = {r.kind for r in mine} or {"log-group", "workspace"}
+        update = {key: targets.names(getattr(section, key), where, every) if kind in kinds else []
+                  for key, kind in (("log_groups", "log-group"), ("log_group_prefixes", "log-group"),
+                                    ("workspaces", "workspace"))}
+        out.append((where, section.model_copy(update=update), mine))
+    return out
+
+
 def retention_facts(section: LogRetentionSection, judged: list[LogRetention]) -> list[Fact]:
     """LOG-RETENTION drift: per log group/workspace the profile names, its retention in days (or never expires)."""
     out = []

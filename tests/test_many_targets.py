@@ -166,6 +166,9 @@ ITEMS = {
                "sns-topic has no confirmed subscription"),
     "SECRETS": ("secrets", "secrets-rotation-broken", lambda accounts: section("SECRETS", key_vaults=[]),
                 "secret silenttalk-production/database: rotation is off (RotationEnabled false)"),
+    "LOG-RETENTION": ("log_retention", "log-groups-retention-broken",
+                      lambda accounts: section("LOG-RETENTION", workspaces=[]),
+                      "log group /ecs/silenttalk-production-server: retention is 7 days"),
 }
 
 
