@@ -92,15 +92,17 @@ def aws_call(signing_name: str, operation: str, sdk_service: str = "", path: str
     return ApiCall("aws", signing_name, f"{signing_name}:{operation}", operation, path, sdk_service, target)
 
 
-def azure_call(method: str, url: str) -> ApiCall:
+def azure_call(method: str, url: str, target: str = "") -> ApiCall:
+    """``target``: the profile's subscription target when Azure has several (issue 18), else ""."""
     path = urlsplit(url).path
-    return ApiCall("azure", azure_namespace(path), azure_action(method, path), method, path)
+    return ApiCall("azure", azure_namespace(path), azure_action(method, path), method, path, target=target)
 
 
-def kubernetes_call(method: str, url: str) -> ApiCall:
+def kubernetes_call(method: str, url: str, target: str = "") -> ApiCall:
+    """``target``: the profile's cluster target when Kubernetes has several (issue 18), else ""."""
     path = urlsplit(url).path
     group, _resource, _verb = kubernetes_rule(method, path)
-    return ApiCall("kubernetes", group, f"{method} {path}", method, path)
+    return ApiCall("kubernetes", group, f"{method} {path}", method, path, target=target)
 
 
 # --- Azure: ARM path -> RBAC action ---------------------------------------------------------------------

@@ -143,7 +143,9 @@ def test_two_subscriptions_or_clusters_each_judged_and_named(pytester, lab, clou
     said = result.messages("MULTI-AZ")
     assert result.verdict("MULTI-AZ") == "non-compliant", result.output
     assert reason in said and "ok: " not in said, said
-    assert _audit(pytester) and not [c for c in _audit(pytester) if not c.is_read]  # (not yet tagged per target)
+    calls = _audit(pytester)
+    assert calls and not [c for c in calls if not c.is_read]
+    assert {c.target for c in calls} == {"ok", "broken"}, {c.target for c in calls}  # every call names its target
 
 
 # --- every cloud item judged per AWS account: the compliant account and one broken variant per item ----------

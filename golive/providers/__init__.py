@@ -72,12 +72,14 @@ class CloudProviders:
         if self.config.azure_targets:
             from golive.providers.azure import AzureProvider
             several = len(self.config.azure_targets) > 1
-            found += [(t.name if several else "", AzureProvider(t, audit=self.audit, shared=self.cache))
+            found += [(t.name if several else "", AzureProvider(t, audit=self.audit, shared=self.cache,
+                                                                label=t.name if several else ""))
                       for t in self.config.azure_targets]
         if self.config.kubernetes_targets:
             from golive.providers.kubernetes import KubernetesProvider
             several = len(self.config.kubernetes_targets) > 1
-            found += [(t.name if several else "", KubernetesProvider(t, audit=self.audit))
+            found += [(t.name if several else "", KubernetesProvider(t, audit=self.audit,
+                                                                     label=t.name if several else ""))
                       for t in self.config.kubernetes_targets]
         found += [("", p) for p in (self.aws, self.azure, self.kubernetes) if p is not None]
         return found

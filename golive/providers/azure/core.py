@@ -186,8 +186,9 @@ class AzureProvider:
     """Reads the Azure resources of one subscription and resource group for the checks."""
 
     def __init__(self, config: AzureConfig, credential: Any = None, audit: AuditLog | None = None,
-                 shared: RunCache | None = None):
+                 shared: RunCache | None = None, label: str = ""):
         self.config = config
+        self.label = label  # the target's name when the profile names several subscriptions, else ""
         self.shared = shared if shared is not None else RunCache(None)
         self.audit = audit if audit is not None else AuditLog()
         self.subscription_id = config.subscription_id
@@ -242,7 +243,7 @@ class AzureProvider:
 
     def _on_request(self, request: Any) -> None:
         http = request.http_request
-        self.audit.record(azure_call(http.method, http.url))
+        self.audit.record(azure_call(http.method, http.url, target=self.label))
         query = (self.cloud.logs_endpoint is not None and http.url.startswith(f"{self.cloud.logs_endpoint}/")
                  and is_log_query(http.method, urlsplit(http.url).path))  # a read by exact path (golive/audit.py)
         if http.method not in ("GET", "HEAD") and not query:

@@ -54,9 +54,10 @@ def _load_areas() -> None:
 class KubernetesProvider:
     """One cluster, read only, each distinct read once per run."""
 
-    def __init__(self, config: KubernetesConfig, reader: KubeReader | None = None, audit: AuditLog | None = None):
+    def __init__(self, config: KubernetesConfig, reader: KubeReader | None = None, audit: AuditLog | None = None,
+                 label: str = ""):
         self.config = config
-        self.read = reader or KubeReader(config, audit)
+        self.read = reader or KubeReader(config, audit, label)
         self.namespaces: tuple[str, ...] = tuple(config.namespaces)
 
     def __getattr__(self, name: str) -> Any:

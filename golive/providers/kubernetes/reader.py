@@ -38,8 +38,9 @@ class ReadStats:
 class KubeReader:
     """The cluster one profile names, read through the official client's typed APIs and CustomObjectsApi."""
 
-    def __init__(self, config: KubernetesConfig, audit: AuditLog | None = None):
+    def __init__(self, config: KubernetesConfig, audit: AuditLog | None = None, label: str = ""):
         self.config = config
+        self.label = label  # the target's name when the profile names several clusters, else ""
         self.audit = audit if audit is not None else AuditLog()
         self._cache: dict[tuple, Any] = {}
         self._lock = threading.RLock()
@@ -92,7 +93,7 @@ class KubeReader:
         send = rest.request
 
         def request(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-            self.audit.record(kubernetes_call(method, url))
+            self.audit.record(kubernetes_call(method, url, target=self.label))
             return send(method, url, *args, **kwargs)
 
         rest.request = request
