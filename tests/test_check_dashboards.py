@@ -64,3 +64,56 @@ def test_metric_names_from_widget_shorthands_and_portal_parts():
     part = {"lenses": [{"parts": [{"metadata": {"settings": {"content": {"options": {"chart": {"metrics": [
         {"name": "Http5xx", "namespace": "microsoft.web/sites"}]}}}}}}]}]}
     assert chart_metrics(part) == ["Http5xx"]
+
+
+GRAFANA_METRICS = ["http_requests_total", "http_request_duration_seconds_bucket", "process_cpu_seconds_total",
+                   "HTTPCode_Target_5XX_Count"]
+
+
+def _grafana_run(pytester, lab, lab_rt, variant="compliant", name=None, token_env="GOLIVE_LAB_GRAFANA_TOKEN"):
+    """The compliant CloudWatch dashboard beside runbook 003's Grafana dashboard on a lab Grafana variant."""
+    site = lab("grafana", variant)
+    grafana = {"url": site.endpoints["https"], "token": {"env": token_env, "file": site.endpoints["token_file"]},
+               "timeout_s": 2.0, "dashboards": [{**(name or {"title": "Social Platform Production"}),
+                                                 "metrics": GRAFANA_METRICS}]}
+    body = {**_body("aws"), "grafana": grafana}
+    profile = profile_dict({ITEM: body}, providers=lab_providers.aws(lab("aws")),
+                           trust={"ca_bundle": str(lab_rt.ca_file)})
+    return run_gate(pytester, profile, "dashboards")
+
+
+@pytest.mark.parametrize("name", [None, {"uid": "social-platform-prod"}], ids=["by-title", "by-uid"])
+def test_passes_when_grafana_charts_the_metrics(pytester, lab, lab_rt, name):
+    result = _grafana_run(pytester, lab, lab_rt, name=name)
+    assert result.verdict(ITEM) == "passed", result.output[-3000:]
+
+
+@pytest.mark.parametrize(("variant", "name", "reason"), [
+    ("dashboard-missing", None, "Grafana dashboard 'Social Platform Production' does not exist"),
+    ("dashboard-missing", {"uid": "social-platform-prod"},
+     "Grafana dashboard uid social-platform-prod does not exist"),
+    ("panel-metric-missing", None, "Grafana dashboard 'Social Platform Production': no panel query charts "
+                                   "http_request_duration_seconds_bucket"),
+])
+def test_fails_naming_the_grafana_dashboard(pytester, lab, lab_rt, variant, name, reason):
+    result = _grafana_run(pytester, lab, lab_rt, variant, name)
+    assert result.verdict(ITEM) == "non-compliant" and result.ret == 1, result.output[-3000:]
+    assert reason in result.messages(ITEM), result.messages(ITEM)
+
+
+def test_a_refused_grafana_token_is_blind_not_a_pass(pytester, lab, lab_rt, monkeypatch):
+    monkeypatch.setenv("GOLIVE_LAB_GRAFANA_WRONG", "glsa_not-the-lab-token")
+    result = _grafana_run(pytester, lab, lab_rt, token_env="GOLIVE_LAB_GRAFANA_WRONG")
+    assert result.verdict(ITEM) == "could-not-observe" and result.ret == 6, result.output[-3000:]
+    assert "Grafana API search" in result.messages(ITEM) and "answered HTTP 401" in result.messages(ITEM)
+    assert "glsa_not-the-lab-token" not in result.output
+
+
+def test_grafana_queries_cover_metrics_without_a_network():
+    from golive.compare.dashboards import grafana_charts
+    from golive.probes.grafana import queries
+    model = {"panels": [{"type": "row", "panels": [{"targets": [{"expr": "rate(http_requests_total[5m])"}]}]}],
+             "rows": [{"panels": [{"targets": [{"namespace": "AWS/ECS", "metricName": "CPUUtilization"}]}]}]}
+    targets = queries(model)
+    assert grafana_charts(targets, "http_requests_total") and grafana_charts(targets, "CPUUtilization")
+    assert not grafana_charts(targets, "http_requests") and not grafana_charts(targets, "MemoryUtilization")

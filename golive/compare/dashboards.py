@@ -7,10 +7,11 @@ could not be parsed is unseen; a listed metric no widget charts is a finding.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
-from golive.profile.items.dashboards import DashboardsSection
+from golive.profile.items.dashboards import DashboardsSection, GrafanaDashboard
 from golive.providers.records_dashboards import Dashboard
 from golive.verdict import Fact
 
@@ -55,3 +56,34 @@ def facts(rows: list[dict[str, Any]]) -> list[Fact]:
                 Fact(row["dashboard"], "metrics charted", None if charted is None else sorted(charted),
                      row["metrics required"], None if charted is None else not row["missing"])]
     return out
+
+
+def grafana_uid(spec: GrafanaDashboard, hits: list[dict[str, Any]]) -> str | None:
+    """The uid of the dashboard ``spec`` names: its own, else the uid of the search hit with its title."""
+    if spec.uid is not None:
+        return spec.uid
+    return next((str(h["uid"]) for h in hits if h.get("title") == spec.title and h.get("uid")), None)
+
+
+def grafana_charts(targets: list[dict[str, Any]], metric: str) -> bool:
+    """A panel query covers ``metric``: a CloudWatch target's metricName, or the name as a whole word of a
+    Prometheus expr (``rate(http_requests_total{...}[5m])`` covers http_requests_total, not http_requests)."""
+    word = re.compile(rf"(?<![A-Za-z0-9_:]){re.escape(metric)}(?![A-Za-z0-9_:])")
+    return any(t.get("metricName") == metric or (isinstance(t.get("expr"), str) and word.search(t["expr"]))
+               for t in targets)
+
+
+def grafana_assess(spec: GrafanaDashboard, targets: list[dict[str, Any]] | None
+                   ) -> tuple[dict[str, Any], list[str]]:
+    """One Grafana dashboard (``targets``: its panels' queries; None when Grafana has no such dashboard) against
+    the metrics the profile lists -> (evidence row, findings)."""
+    if targets is None:
+        problems = [f"{spec.label} does not exist; runbook 000 line 606 asks for the dashboards to be created"]
+        return ({"dashboard": spec.label, "found": False, "metrics charted": None, "metrics required": spec.metrics,
+                 "missing": [], "source": "grafana"}, problems)
+    missing = [m for m in spec.metrics if not grafana_charts(targets, m)]
+    problems = [f"{spec.label}: no panel query charts {', '.join(missing)}; the runbook's dashboards show "
+                f"{', '.join(spec.metrics)}"] if missing else []
+    return ({"dashboard": spec.label, "found": True, "metrics charted": [m for m in spec.metrics if m not in missing],
+             "metrics required": spec.metrics, "missing": missing, "panel queries": len(targets),
+             "source": "grafana"}, problems)

@@ -12,13 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import secrets
-import ssl
 import sys
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from golive.lab.component import Component
+from golive.lab.json_https import JsonHandler, serve_tls
 from golive.lab.runtime import LabRuntime, tcp_ready
 
 USER = "smoke@lab.golive.test"
@@ -56,20 +56,7 @@ COMPONENT = Smoke()
 def _handler(variant: str, password: str) -> type[BaseHTTPRequestHandler]:
     tokens: set[str] = set()
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's signature)
-            sys.stderr.write(f"{self.command} {self.path.split('?')[0]} {args[1] if len(args) > 1 else ''}\n")
-
-        def _answer(self, status: int, body: object) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
+    class Handler(JsonHandler):
         def _json(self) -> dict:
             length = min(int(self.headers.get("Content-Length") or 0), 65536)
             try:
@@ -82,30 +69,30 @@ def _handler(variant: str, password: str) -> type[BaseHTTPRequestHandler]:
             path, body = self.path.split("?")[0], self._json()
             if path == "/api/auth/register":
                 status = 200 if variant == "wrong-status" else 201
-                self._answer(status, {"id": "u-new", "email": body.get("email")})
+                self.answer(status, {"id": "u-new", "email": body.get("email")})
             elif path == "/v1/auth/login":
                 if body.get("email") == USER and body.get("password") == password:
                     token = secrets.token_urlsafe(24)
                     tokens.add(token)
-                    self._answer(200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600})
+                    self.answer(200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600})
                 else:
-                    self._answer(401, {"error": "invalid credentials"})
+                    self.answer(401, {"error": "invalid credentials"})
             else:
-                self._answer(404, {"error": "not found"})
+                self.answer(404, {"error": "not found"})
 
         def do_GET(self) -> None:  # noqa: N802
             path = self.path.split("?")[0]
             if path != "/v1/users":
-                self._answer(404, {"error": "not found"})
+                self.answer(404, {"error": "not found"})
                 return
             auth = self.headers.get("Authorization", "")
             if not auth.startswith("Bearer ") or auth[7:] not in tokens:
-                self._answer(401, {"error": "authentication required"})
+                self.answer(401, {"error": "authentication required"})
                 return
             if variant == "slow":
                 time.sleep(SLOW_S)
             users = [{"id": "u-1", "email": USER}]
-            self._answer(200, {"total": 1} if variant == "missing-field" else {"items": users, "total": 1})
+            self.answer(200, {"total": 1} if variant == "missing-field" else {"items": users, "total": 1})
 
     return Handler
 
@@ -118,11 +105,5 @@ if __name__ == "__main__":
     parser.add_argument("--cert", required=True)
     parser.add_argument("--key", required=True)
     args = parser.parse_args()
-    server = ThreadingHTTPServer(("127.0.0.1", args.port),
-                                 _handler(args.variant, args.password_file.read_text(encoding="utf-8").strip()))
-    server.daemon_threads = True
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.minimum_version = ssl.TLSVersion.TLSv1_3
-    context.load_cert_chain(args.cert, args.key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    server.serve_forever()
+    serve_tls(args.port, _handler(args.variant, args.password_file.read_text(encoding="utf-8").strip()), args.cert,
+              args.key, tls13_only=True)
