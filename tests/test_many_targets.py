@@ -171,6 +171,9 @@ ITEMS = {
     "LOG-RETENTION": ("log_retention", "log-groups-retention-broken",
                       lambda accounts: section("LOG-RETENTION", workspaces=[]),
                       "log group /ecs/silenttalk-production-server: retention is 7 days"),
+    "TLS-ONLY": ("tls_only", "alb-tls13-1-2", lambda accounts: {
+        "configuration": {}, "live": {"not_applicable": "configured half only: the accounts' declared policies"}},
+        "alb-listener alb/silenttalk-production-alb:443 (Protocol=HTTPS, SslPolicy=ELBSecurityPolicy-TLS13-1-2"),
 }
 
 

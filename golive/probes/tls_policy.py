@@ -15,9 +15,14 @@ from golive.verdict import Fact
 RUNBOOK_DATA = "runbook 002 (lines 254-255) requires SSL/TLS required and non-SSL disabled"
 
 
+def label(policy: TlsPolicy) -> str:
+    """"kind resource", prefixed with its target when the profile names several ("prod-eu/eu-west-1: alb ...")."""
+    return f"{policy.where}: {policy.kind} {policy.resource}" if policy.where else f"{policy.kind} {policy.resource}"
+
+
 def _declared(policy: TlsPolicy) -> str:
     said = ", ".join(f"{k}={v}" for k, v in policy.declared.items())
-    return f"{policy.kind} {policy.resource}" + (f" ({said})" if said else "")
+    return label(policy) + (f" ({said})" if said else "")
 
 
 def policy_problems(policies: Sequence[TlsPolicy]) -> list[str]:
@@ -52,7 +57,7 @@ def policy_facts(policies: Sequence[TlsPolicy]) -> list[Fact]:
     stores), with the raw values read, each against the runbooks (ok: the policy has no finding)."""
     out: list[Fact] = []
     for policy in policies:
-        where = f"{policy.kind} {policy.resource}"
+        where = label(policy)
         held = not policy_problems([policy])
         try:
             allowed: list[str] | str = list(policy.allowed)

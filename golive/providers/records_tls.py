@@ -44,6 +44,7 @@ class TlsPolicy:
     tls_required: bool | None = None
     declared: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    where: str = ""  # the target it was read in, when the profile names several (issue 18)
 
     @property
     def allowed(self) -> tuple[str, ...]:
