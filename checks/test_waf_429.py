@@ -11,9 +11,12 @@ still runs: a production profile that must not be burst says ``live: {not_applic
 which the report shows with its reason, and then the configuration alone proves the item.
 """
 
+from dataclasses import replace
+
 import pytest
 
 from golive import waf_rules
+from golive.compare.targets import named
 from golive.probes import burst, traffic
 from golive.profile.base import NotApplicable
 from golive.verdict import CouldNotObserve
@@ -36,11 +39,14 @@ def test_waf_rate_rules_block_with_429(section, profile, providers, evidence, ju
                        "no provider returned any web ACL / WAF policy (waf_acls); check the provider's "
                        "credentials and permissions, or that this provider reads WAF configuration")
     else:
-        found, unseen = waf_rules.verdict(acls, expected, all_read=not acls.blind)
-        judge.record(waf_rules.facts(acls, expected, found))
-        evidence.json("fields that break the profile", found)
-        judge.find([f.message for f in found])
-        judge.blind.extend(unseen)
+        for where, mine, here in waf_rules.per_target(acls, expected):  # each target on its own (issue 18)
+            found, unseen = waf_rules.verdict(mine, here, all_read=not mine.blind)
+            judge.record([replace(f, resource=named(where, f.resource))
+                          for f in waf_rules.facts(mine, here, found)])
+            found, unseen = waf_rules.named(where, found, unseen)
+            evidence.json("fields that break the profile" + (f" ({where})" if where else ""), found)
+            judge.find([f.message for f in found])
+            judge.blind.extend(unseen)
     evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
     judge.conclude(f"WAF rate limiting for {expected.protects} on profile {profile.name}")
 

@@ -6,11 +6,12 @@ the value seen and the one asked for), for evidence and for the failure message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from golive.compare import targets
 from golive.profile.items.waf_429 import ExpectedRateRule, WafConfiguration
 from golive.providers.records_waf import RateRule, WafAcl
-from golive.verdict import BlindSpot, Fact
+from golive.verdict import BlindSpot, Fact, Records
 
 RUNBOOK = "runbook 002"
 PLAIN_BLOCK_STATUS = 403  # what AWS and Azure answer for a Block without a custom response code
@@ -123,6 +124,30 @@ def findings(acls: list[WafAcl], expected: WafConfiguration) -> list[Finding]:
         if all(per_rule):
             found += [f for problems in per_rule for f in problems]
     return found
+
+
+def per_target(acls: Records, expected: WafConfiguration) -> list[tuple[str, Records, WafConfiguration]]:
+    """(where, that target's ACLs, the configuration as it applies there) per target (issue 18): ``protects``
+    and ``acl`` may be addressed ``<target>[/<region>]/<name>``; a target they address elsewhere is not judged.
+    One target: ("", acls, expected)."""
+    every = targets.wheres(acls)
+    if every == [""]:
+        return [("", acls, expected)]
+    out = []
+    for where in every:
+        protects = targets.address(expected.protects, where, every)
+        acl = targets.address(expected.acl, where, every) if expected.acl else (0, None)
+        if protects is None or acl is None:
+            continue
+        out.append((where, targets.part(acls, where, every),
+                    expected.model_copy(update={"protects": protects[1], "acl": acl[1]})))
+    return out
+
+
+def named(where: str, found: list[Finding], unseen: list[BlindSpot]) -> tuple[list[Finding], list[BlindSpot]]:
+    """Findings and blind spots prefixed with their target (as they are for a single target)."""
+    return ([replace(f, message=targets.named(where, f.message)) for f in found],
+            [targets.spot(where, b) for b in unseen])
 
 
 def verdict(acls: list[WafAcl], expected: WafConfiguration, all_read: bool = True,

@@ -20,6 +20,8 @@ from golive.profile.model import Providers
 from golive.providers.records import ZonePlacement
 from monitoring_profiles import section
 from test_check_multi_az import AWS_RESOURCES, PROFILES
+from test_check_waf_429_providers import LOCAL as WAF
+from waf_gate import NA
 
 BROKEN = ("multi-az-rds-single-az", "multi-az-elasticache-no-failover")
 
@@ -174,6 +176,8 @@ ITEMS = {
     "TLS-ONLY": ("tls_only", "alb-tls13-1-2", lambda accounts: {
         "configuration": {}, "live": {"not_applicable": "configured half only: the accounts' declared policies"}},
         "alb-listener alb/silenttalk-production-alb:443 (Protocol=HTTPS, SslPolicy=ELBSecurityPolicy-TLS13-1-2"),
+    "WAF-429": ("waf_429", "waf-limit-10000", lambda accounts: {"configuration": WAF, "live": NA},
+                "limit 10000 requests per 300 s is too high; runbook 002 requires 2000"),
 }
 
 

@@ -87,3 +87,4 @@ class WafAcl:
     allow_rules: tuple[AllowRule, ...] = ()
     provider: str = ""
     source: str = ""
+    where: str = ""  # the target it was read in, when the profile names several (issue 18)
