@@ -7,8 +7,12 @@ Runbook 000 lines 595-601: curl -I https://cdn.silenttalk.com/static/js/main.js 
 cloudfront (or Azure CDN), Age: > 0 (cached).
 """
 
+from dataclasses import replace
+
 import pytest
 
+from golive.compare import targets
+from golive.compare.targets import named, spot
 from golive.probes import cdn, cdn_policy
 from golive.probes.http import caps as http_caps
 from golive.probes.http import client
@@ -45,23 +49,26 @@ def test_configured_cache_policies_cache_the_static_paths(section, profile, prov
     policies = judge.saw(providers.gather("cdn_cache_policies"))
     evidence.json("declared cache policies", policies)
     seen = sorted({f"{p.distribution} ({', '.join(p.hosts)})" for p in policies}) or ["none"]
-    unread = [f"providers.{c} is not configured" for c in CDN_CLOUDS if getattr(providers, c) is None]
-    for name in wanted.distributions:
-        mine = cdn_policy.of_distribution(policies, name)
-        if not mine and (policies.blind or unread):  # it may sit behind a blind read or an unread cloud
-            judge.blind_to(f"CDN distribution {name}", f"not returned by the reads that succeeded "
-                                                       f"({'; '.join(unread) or 'it may be behind a blind read'}); "
-                                                       f"read: {'; '.join(seen)}")
+    unread = [f"providers.{c} is not configured" for c in CDN_CLOUDS if not providers.of(c)]
+    every = targets.wheres(policies)
+    for where, name in ((w, n) for w in every for n in targets.names(wanted.distributions, w, every)):
+        here = targets.part(policies, where, every)  # each target on its own (issue 18)
+        mine = cdn_policy.of_distribution(here, name)
+        if not mine and (here.blind or unread):  # it may sit behind a blind read or an unread cloud
+            judge.blind_to(named(where, f"CDN distribution {name}"), f"not returned by the reads that succeeded "
+                           f"({'; '.join(unread) or 'it may be behind a blind read'}); read: {'; '.join(seen)}")
         elif not mine:
-            judge.find([f"CDN distribution {name}: not found; every cloud that declares CDN cache policies was "
-                        f"read (CloudFront, Front Door) and none returned it; read: {'; '.join(seen)}"])
+            judge.find([named(where, f"CDN distribution {name}: not found; every cloud that declares CDN cache "
+                                     f"policies was read (CloudFront, Front Door) and none returned it; read: "
+                                     f"{'; '.join(seen)}")])
         if not mine:
             continue
-        judge.find(cdn_policy.problems(mine, name, wanted.static_paths, wanted.min_default_ttl_s,
-                                       wanted.require_compression))
-        judge.blind.extend(cdn_policy.unknowns(mine, wanted.static_paths, wanted.require_compression))
-        judge.record(cdn_policy.facts(mine, name, wanted.static_paths, wanted.min_default_ttl_s,
-                                      wanted.require_compression))
+        judge.find([named(where, p) for p in cdn_policy.problems(mine, name, wanted.static_paths,
+                                                                 wanted.min_default_ttl_s, wanted.require_compression)])
+        judge.blind.extend(spot(where, b) for b in cdn_policy.unknowns(mine, wanted.static_paths,
+                                                                        wanted.require_compression))
+        judge.record([replace(f, resource=named(where, f.resource)) for f in cdn_policy.facts(
+            mine, name, wanted.static_paths, wanted.min_default_ttl_s, wanted.require_compression)])
     evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
     judge.conclude(f"declared CDN cache policies on profile {profile.name} (static paths "
                    f"{', '.join(wanted.static_paths)})")

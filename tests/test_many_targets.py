@@ -19,6 +19,8 @@ from golive.profile.items.multi_az import MultiAzSection
 from golive.profile.model import Providers
 from golive.providers.records import ZonePlacement
 from monitoring_profiles import section
+from test_check_cdn_providers import AWS_DIST
+from test_check_cdn_providers import LOCAL as CDN
 from test_check_multi_az import AWS_RESOURCES, PROFILES
 from test_check_waf_429_providers import LOCAL as WAF
 from waf_gate import NA
@@ -178,6 +180,9 @@ ITEMS = {
         "alb-listener alb/silenttalk-production-alb:443 (Protocol=HTTPS, SslPolicy=ELBSecurityPolicy-TLS13-1-2"),
     "WAF-429": ("waf_429", "waf-limit-10000", lambda accounts: {"configuration": WAF, "live": NA},
                 "limit 10000 requests per 300 s is too high; runbook 002 requires 2000"),
+    "CDN": ("cdn", "cdn-no-cache", lambda accounts: {
+        "assets": NA, "configured": {**CDN["configured"], "distributions": [AWS_DIST]}},
+        "path /static/* (served by pattern /static/*; CachePolicyId=4135ea2d-6df8-44a3-9df3-4b5a84be39ad"),
 }
 
 

@@ -41,6 +41,7 @@ class CdnCachePolicy:
     hosts: tuple[str, ...] = ()
     source: str = ""
     declared: dict[str, str] = field(default_factory=dict)
+    where: str = ""  # the target it was read in, when the profile names several (issue 18)
 
     def names(self) -> set[str]:
         """Every name a profile may use for this distribution (its id, its last segment, its hosts)."""
