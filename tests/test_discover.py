@@ -4,11 +4,13 @@ compliant estate and names the defect on a broken one."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 # Imported before pytester's in-process runs (see tests/test_check_multi_az.py for why).
 import azure.core.pipeline.transport  # noqa: F401
+import pytest
 import requests  # noqa: F401
 import yaml
 
@@ -22,7 +24,7 @@ from golive.registry import ITEMS
 
 RUNBOOKS = ("000", "001", "002", "003", "004")
 CLOUD_ITEMS = ("ROLLOUT", "TLS-ONLY", "CDN", "WAF-429", "MULTI-AZ", "BACKUPS", "ALARMS", "SECRETS", "LOG-RETENTION",
-               "TURN", "AUTOSCALING")
+               "TURN", "AUTOSCALING", "DASHBOARDS", "LOGS-FLOWING")
 # What a person decides on the lab after reading the DECIDE lines: the two-zone services are primary/standby pairs
 # or scaled 2-8 by runbook 003.
 TWO_ZONES = "a primary and one standby, or a service scaled 2-8 by runbook 003 line 160/163: two replicas, two zones"
@@ -47,8 +49,8 @@ def decided(text: str) -> dict[str, Any]:
     return data
 
 
-def _modules() -> list[str]:
-    return [Path(item.module).name for item in ITEMS if item.id in CLOUD_ITEMS]
+def _modules(*items: str) -> list[str]:
+    return [Path(item.module).name for item in ITEMS if item.id in (items or CLOUD_ITEMS)]
 
 
 def test_the_draft_is_valid_stable_read_only_and_passes_the_gate_once_decided(pytester, lab, tmp_path):
@@ -65,14 +67,41 @@ def test_the_draft_is_valid_stable_read_only_and_passes_the_gate_once_decided(py
     assert verdicts == dict.fromkeys(CLOUD_ITEMS, "passed"), result.output[-6000:]
 
 
-def test_a_broken_estate_drafts_a_profile_whose_gate_names_the_defect(pytester, lab):
-    text, writes = _draft(_block(lab, aws="alarms-broken", azure="logs-retention-7d", kubernetes="nodes-two-zones"))
+# One broken variant per cloud item, three clouds per discover+gate run (an AWS account holds one variant):
+# (aws, azure, kubernetes variants), {item: what its gate must name}.
+BROKEN = (
+    (("alarms-broken", "logs-retention-7d", "nodes-two-zones"),
+     {"ALARMS": "threshold is > 90", "LOG-RETENTION": "silenttalk-logs: retention is 7 days",
+      "MULTI-AZ": "Kubernetes nodes: 2 zones"}),
+    (("secrets-rotation-broken", "afd-route-no-cache", "hpa-min-1-max-20"),
+     {"SECRETS": "silenttalk-production/database: rotation is off", "CDN": "caching_enabled is false",
+      "AUTOSCALING": "min capacity is 1; runbook 004 requires 5"}),
+    (("waf-limit-10000", "nsg-ssh-world", "rollout-crashloop"),  # the check judges the groups' union: an NSG
+     # lacking 3478/udp is covered by the AWS group opening it, so the NSG's defect here is one no group excuses
+     {"WAF-429": "limit 10000 requests per 300 s is too high", "TURN": "silenttalk-turn-nsg opens 22/tcp to Internet",
+      "ROLLOUT": "production/org-service: 4 of 5 replicas ready"}),
+    (("dashboard-no-5xx", "app-tls12", "logs-errors"),
+     {"DASHBOARDS": "silenttalk-production does not chart HTTPCode_Target_5XX_Count",
+      "TLS-ONLY": "silenttalk-production-api (siteConfig.minTlsVersion=1.2", "LOGS-FLOWING": "are error-level"}),
+    (("backups-retention-7d", "compliant", "compliant"), {"BACKUPS": "keeps backups 7 days"}),
+)
+
+
+@pytest.mark.parametrize(("variants", "named"), BROKEN, ids=[",".join(v) for v, _ in BROKEN])
+def test_a_broken_estate_drafts_a_profile_whose_gate_names_the_defect(pytester, lab, variants, named):
+    """Thresholds come from the runbooks, not from the broken estate: each item's gate fails naming its defect."""
+    aws, azure, kubernetes = variants
+    text, writes = _draft(_block(lab, aws=aws, azure=azure, kubernetes=kubernetes))
     assert writes == []
-    result = run_gate(pytester, decided(text), *_modules())
+    result = run_gate(pytester, decided(text), *(_modules(*named)))
     assert result.ret == 1, result.output[-4000:]
-    assert result.verdict("ALARMS") == "non-compliant" and "threshold is > 90" in result.messages("ALARMS")
-    assert result.verdict("LOG-RETENTION") == "non-compliant" and "7 days" in result.messages("LOG-RETENTION")
-    assert result.verdict("MULTI-AZ") == "non-compliant" and "Kubernetes nodes: 2 zones" in result.messages("MULTI-AZ")
+    for item, defect in named.items():
+        assert result.verdict(item) == "non-compliant", (item, result.output[-4000:])
+        assert defect in result.messages(item), (item, result.messages(item))
+
+
+def test_the_broken_runs_cover_every_cloud_item():
+    assert sorted(item for _, named in BROKEN for item in named) == sorted(CLOUD_ITEMS)
 
 
 def test_from_an_empty_directory_and_an_endpoint_to_a_verdict_in_three_commands(pytester, lab, tmp_path, capsys,
@@ -104,3 +133,29 @@ def test_explain_prints_fields_defaults_runbook_lines_and_an_example(capsys):
     assert "interval_h: float (default 6; > 0, <= 168)" in out
     assert "runbook 000 line 718" in out and "Example" in out and "retention_days: 30" in out
     assert main(["explain", "NOPE"]) == 4
+
+
+def test_a_reader_denied_two_reads_drafts_them_at_the_top_with_the_policy_lines_that_fix_them(lab, tmp_path):
+    """What could not be read is listed at the top with the IAM lines (not signing names) that would fix it; nothing
+    behind a denied read is drafted as missing without saying it was not read; the draft still passes check-profile."""
+    from golive.lab.aws.restricted import restricted_reader
+    started = lab("aws", "compliant")
+    over = restricted_reader(started, ["rds:DescribeDBInstances", "monitoring:DescribeAlarms"])
+    text, writes = _draft(lab_providers.aws(started, **over))
+    assert writes == []
+    (tmp_path / "drafted.yaml").write_text(text, encoding="utf-8")
+    assert main(["check-profile", str(tmp_path / "drafted.yaml")]) == 0
+    header = text[:text.index("\nname: ")]
+    assert "# NOT READ (2)" in header, header  # each failed read once, however many kinds sat behind it
+    assert "rds:DescribeDBInstances" in header and "cloudwatch:DescribeAlarms" in header
+    fix = header[header.index("policy lines that would fix them"):]
+    policy = json.loads("\n".join(ln.removeprefix("#   ") for ln in fix.splitlines()[1:]))
+    assert policy["Statement"][0]["Action"] == ["cloudwatch:DescribeAlarms", "rds:DescribeDBInstances"], fix
+    assert "monitoring:" not in fix
+    body = text[len(header):]
+    assert "NOT FOUND" not in body  # no alarm drafted as missing while the alarms were unread
+    alarms = body[body.index("  ALARMS:"):body.index("  DASHBOARDS:")]
+    assert "NOT READ" in alarms and "cloudwatch:DescribeAlarms" in alarms, alarms
+    for item in ("MULTI-AZ", "BACKUPS"):  # the database and what backs it up sit behind rds:DescribeDBInstances
+        section = body[body.index(f"  {item}:") - 400:body.index(f"  {item}:") + 400]
+        assert "NOT READ here: rds:DescribeDBInstances" in section, section
