@@ -40,12 +40,14 @@ def _draft(block: dict[str, Any], name: str = "drafted") -> tuple[str, list[str]
 
 
 def decided(text: str) -> dict[str, Any]:
-    """The draft with the lab's DECIDE lines filled: two-zone overrides with their reason."""
+    """The draft with the lab's DECIDE lines filled: two-zone overrides with their reason, the logs' window."""
     data = yaml.safe_load(text)
     for entry in data["items"]["MULTI-AZ"]["resources"]:
         pair = entry["tier"] == "database" or entry["name"].endswith(("/friend-request-service", "/otp-service"))
         if pair and any(entry["name"] in line and "zones /" in line for line in discover.decide_lines(text)):
             entry.update(min_zones=2, min_replicas=2, because=TWO_ZONES)
+    if isinstance(data["items"].get("LOGS-FLOWING"), dict) and "window_min" in data["items"]["LOGS-FLOWING"]:
+        data["items"]["LOGS-FLOWING"]["window_min"] = 60  # the lab seeds CloudWatch events once, when it starts
     return data
 
 
