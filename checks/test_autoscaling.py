@@ -7,10 +7,12 @@ within the deadline, never above the maximum, never below the minimum; scale-in 
 """
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from golive.compare import targets
 from golive.probes import loadgen, scaling
 from golive.probes.http import client
 from golive.profile.base import NotApplicable
@@ -27,15 +29,18 @@ def test_scaling_policies_match_the_runbook(section, profile, providers, evidenc
     if not found and not judge.blind:
         judge.blind_to("the scaling policies", "the providers returned none (no provider implements "
                                                "scaling_policies, or the account has none)")
-    reads_blind = bool(judge.blind)
-    for want in section.policies:
-        runbook = want.runbook or section.runbook
-        unseen = scaling.policy_unseen(want, found, reads_blind)
-        for spot in unseen:
-            judge.blind_to(spot.what, spot.why)
-        if found and not (reads_blind and not any(p.resource == want.resource for p in found)):
-            judge.find(scaling.policy_problems(want, found, runbook))  # a scaler behind a blind read: unseen
-        judge.record(scaling.policy_facts(want, found))
+    every = targets.wheres(found)
+    for where in every:  # each target on its own (issue 18); one target: every policy against every record
+        here = targets.part(found, where, every)
+        reads_blind = bool(here.blind) if where else bool(judge.blind)
+        for want in targets.entries(section.policies, where, every, "resource") if where else section.policies:
+            runbook = want.runbook or section.runbook
+            for spot in scaling.policy_unseen(want, here, reads_blind):
+                judge.blind_to(targets.named(where, spot.what), spot.why)
+            if here and not (reads_blind and not any(p.resource == want.resource for p in here)):
+                judge.find([targets.named(where, p) for p in scaling.policy_problems(want, here, runbook)])
+            judge.record([replace(f, resource=targets.named(where, f.resource))
+                          for f in scaling.policy_facts(want, here)])
     evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
     runbooks = "/".join(sorted({want.runbook or section.runbook for want in section.policies}))
     judge.conclude(f"{len(judge.findings)} scaling setting(s) differ from runbook {runbooks} on {profile.name}")

@@ -19,6 +19,7 @@ from golive.profile.items.multi_az import MultiAzSection
 from golive.profile.model import Providers
 from golive.providers.records import ZonePlacement
 from monitoring_profiles import section
+from test_check_autoscaling_providers import LOCAL as SCALING
 from test_check_cdn_providers import AWS_DIST
 from test_check_cdn_providers import LOCAL as CDN
 from test_check_multi_az import AWS_RESOURCES, PROFILES
@@ -183,6 +184,9 @@ ITEMS = {
     "CDN": ("cdn", "cdn-no-cache", lambda accounts: {
         "assets": NA, "configured": {**CDN["configured"], "distributions": [AWS_DIST]}},
         "path /static/* (served by pattern /static/*; CachePolicyId=4135ea2d-6df8-44a3-9df3-4b5a84be39ad"),
+    "AUTOSCALING": ("autoscaling", "ecs-min-1-max-20", lambda accounts: {
+        "runbook": "002", "policies": [p for p in SCALING if p["platform"] == "ecs"], "live": NA},
+        "min capacity is 1; runbook 002 requires 3"),
 }
 
 
@@ -194,7 +198,7 @@ def accounts(lab):
 def test_each_item_names_the_broken_account_and_never_the_compliant_one(pytester, accounts):
     targets = [{**profile_block(s), "max_attempts": 1, "timeout_s": 5, "name": name} for name, s in accounts.items()]
     profile = profile_dict({item: make(accounts) for item, (_, _, make, _) in ITEMS.items()},
-                           providers={"aws_targets": targets})
+                           runbooks=["000", "002"], providers={"aws_targets": targets})
     result = run_gate(pytester, profile, *(module for module, _, _, _ in ITEMS.values()))
     for item, (_, broken, _, reason) in ITEMS.items():
         said = result.messages(item)

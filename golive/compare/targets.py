@@ -91,6 +91,20 @@ def names(entries: Iterable[str], where: str, every: Sequence[str] = ()) -> list
     return out
 
 
+def entries(items: Iterable[T], where: str, every: Sequence[str], attr: str) -> list[T]:
+    """The profile entries (pydantic models) that apply in ``where``, each with its ``attr`` name stripped of
+    the target; of several entries for the same resource the most specific applies."""
+    best: dict[str, tuple[int, T]] = {}
+    for item in items:
+        found = address(getattr(item, attr), where, every)
+        if found is None:
+            continue
+        rank, name = found
+        if name not in best or rank > best[name][0]:
+            best[name] = (rank, item.model_copy(update={attr: name}) if rank else item)  # type: ignore[attr-defined]
+    return [item for _, item in best.values()]
+
+
 def pick(entries: Iterable[T], name: str, where: str, key: Callable[[T], str]) -> T | None:
     """The most specific entry addressing resource ``name`` in ``where`` (None when none does)."""
     found = [(s, i, e) for i, e in enumerate(entries) if (s := specificity(key(e), name, where)) is not None]

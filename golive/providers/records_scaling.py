@@ -47,6 +47,7 @@ class ScalingPolicy:
     window_s: int | None = None
     behavior: dict[str, object] = field(default_factory=dict)
     source: str = ""
+    where: str = ""  # the target it was read in, when the profile names several (issue 18)
 
 
 @dataclass(frozen=True)
