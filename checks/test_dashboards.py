@@ -11,6 +11,7 @@ from golive.compare import dashboards
 from golive.probes import grafana
 from golive.probes.http import caps as http_caps
 from golive.probes.http import client
+from golive.profile.base import NotApplicable
 
 
 def test_dashboards_exist_and_show_the_metrics(section, profile, providers, evidence, judge):
@@ -32,6 +33,9 @@ def _grafana(source, profile, evidence, judge):
     """Grafana's dashboards (runbook 003 "Dashboards"): one search, then one GET per dashboard the profile names
     (at most 50); each dashboard judged on its own, a failed read a blind spot."""
     if source is None:
+        return []
+    if isinstance(source, NotApplicable):
+        evidence.text("Grafana dashboards", f"not read: not applicable on {profile.name}: {source.not_applicable}")
         return []
     token = source.token.value()
     if token is None:

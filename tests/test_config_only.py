@@ -20,7 +20,7 @@ from golive.registry import ITEMS
 BEFORE_TRAFFIC = "configuration-only review before traffic: no live endpoint yet"
 LIVE_ONLY = ("HEALTH", "SEC-HEADERS", "LATENCY-P95", "WEBSOCKET", "SMOKE")
 LIVE_HALF = {"TLS-ONLY": "live", "CDN": "assets", "WAF-429": "live", "TURN": "live", "AUTOSCALING": "live",
-             "ROLLOUT": "health"}
+             "ROLLOUT": "health", "DASHBOARDS": "grafana"}
 
 
 def config_only(providers: dict[str, Any]) -> dict[str, Any]:

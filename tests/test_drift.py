@@ -198,6 +198,10 @@ def _every_item_gate(pytester, lab, lab_rt, aws_variant: str = "compliant", azur
     items["WEBSOCKET"] = {"timeout_s": 2.0, "connections": 2,
                           "endpoints": [{"name": "signaling", "url": lab("websocket").endpoints["wss"]}]}
     items["SMOKE"] = smoke_section(lab("smoke"))
+    items["ROLLOUT"]["health"] = [{"name": "enterprise-api", "url": f"{nginx.endpoints['https']}/v1/health"}]
+    grafana = lab("grafana")
+    items["DASHBOARDS"]["grafana"] = {**items["DASHBOARDS"]["grafana"], "url": grafana.endpoints["https"], "token": {
+        "env": "GOLIVE_DRIFT_GRAFANA_TOKEN_UNSET", "file": grafana.endpoints["token_file"]}}
     providers = {**aws(lab("aws", aws_variant)), **azure(lab("azure", azure_variant)),
                  **kubernetes(lab("kubernetes", "compliant"))}
     profile = profile_dict(items, runbooks=["000", "001", "002", "003", "004"], providers=providers,

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field, HttpUrl, model_validator
 
-from golive.profile.base import SecretRef, Section
+from golive.profile.base import NotApplicable, SecretRef, Section
 
 
 class DashboardSpec(Section):
@@ -50,4 +50,6 @@ class GrafanaSource(Section):
 
 class DashboardsSection(Section):
     dashboards: list[DashboardSpec] = Field(min_length=1, max_length=100, description="dashboards that must exist")
-    grafana: GrafanaSource | None = Field(default=None, description="Grafana's HTTP API, when the platform has one")
+    grafana: GrafanaSource | NotApplicable | None = Field(
+        default=None, description="Grafana's HTTP API, when the platform has one ({not_applicable: reason} when it "
+                                  "is not read on this run)")
