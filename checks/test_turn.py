@@ -8,8 +8,11 @@ allocations, config file) and ``firewall`` (security groups / NSGs through the p
 secret). Every server and transport is judged on its own; one that cannot be observed is a named blind spot.
 """
 
+from dataclasses import replace
+
 import pytest
 
+from golive.compare import targets
 from golive.probes import turn
 from golive.probes.http import ssl_context
 from golive.profile.base import NotApplicable
@@ -109,13 +112,17 @@ def test_turn_firewall_opens_turn_and_nothing_more(section, profile, providers, 
     also = [Opening.parse(text, "accepted by the profile") for text in fw.also_open]
     evidence.json("ingress rules seen", rules)
     evidence.json("openings required", [str(o) for o in required] + [f"{o} (also accepted)" for o in also])
-    found = ingress_problems(rules, required, also) if rules else []
-    judge.record(firewall_facts(rules, required, also) if rules else [])
-    for problem in found:
-        if judge.blind and any(word in problem for word in _ABSENT):  # unseen, not proven closed
-            judge.blind_to(problem.split(" (", 1)[0], f"not found open in the rules read ({named}); it may be "
-                                                      f"opened by a group behind the blind read")
-        else:
-            judge.find([problem])
+    every = targets.wheres(rules)
+    for where in every:  # each target's groups on their own (issue 18); one target: all the rules
+        here = targets.part(rules, where, every)
+        found = ingress_problems(here, required, also) if here else []
+        judge.record([replace(f, resource=targets.named(where, f.resource))
+                      for f in (firewall_facts(here, required, also) if here else [])])
+        for problem in (targets.named(where, p) for p in found):
+            if (here.blind if where else judge.blind) and any(word in problem for word in _ABSENT):  # unseen
+                judge.blind_to(problem.split(" (", 1)[0], f"not found open in the rules read ({named}); it may be "
+                                                          f"opened by a group behind the blind read")
+            else:
+                judge.find([problem])
     evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
     judge.conclude(f"TURN firewall on profile {profile.name}")

@@ -23,6 +23,7 @@ from test_check_autoscaling_providers import LOCAL as SCALING
 from test_check_cdn_providers import AWS_DIST
 from test_check_cdn_providers import LOCAL as CDN
 from test_check_multi_az import AWS_RESOURCES, PROFILES
+from test_check_turn_firewall import LOCAL as TURN
 from test_check_waf_429_providers import LOCAL as WAF
 from waf_gate import NA
 
@@ -187,6 +188,8 @@ ITEMS = {
     "AUTOSCALING": ("autoscaling", "ecs-min-1-max-20", lambda accounts: {
         "runbook": "002", "policies": [p for p in SCALING if p["platform"] == "ecs"], "live": NA},
         "min capacity is 1; runbook 002 requires 3"),
+    "TURN": ("turn", "sg-turn-no-3478-udp", lambda accounts: {"live": NA, "firewall": TURN["firewall"]},
+             "3478/udp"),
 }
 
 

@@ -49,6 +49,7 @@ class IngressRule:
     port_to: int
     sources: tuple[str, ...]
     api: str = ""
+    where: str = ""  # the target it was read in, when the profile names several (issue 18)
 
     @property
     def to_world(self) -> bool:
