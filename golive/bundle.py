@@ -102,8 +102,9 @@ def mismatched_files(reports: Path, summary: dict) -> list[str]:
     return []
 
 
-def read_summary(reports: Path) -> dict:
-    summary_file = reports / "summary.json"
+def read_summary(reports: Path, summary_file: Path | None = None) -> dict:
+    """The run's summary.json in ``reports`` (or ``summary_file``), checked to be golive's."""
+    summary_file = summary_file or reports / "summary.json"
     if not summary_file.exists():
         raise BundleError(f"{summary_file} not found: run `pytest -m production` first")
     try:

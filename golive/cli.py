@@ -94,8 +94,11 @@ def _report(args: argparse.Namespace) -> int:
     if problem:
         print(f"golive report: {problem}; choose another --output", file=sys.stderr)
         return USAGE
+    own = results / "golive-summary.json"  # a gate given --alluredir writes its summary beside its results
+    if args.results and own.exists():
+        reports = results.parent
     try:
-        summary = bundle.read_summary(reports)
+        summary = bundle.read_summary(reports, own if args.results and own.exists() else None)
     except bundle.BundleError as exc:
         print(f"golive report: {exc}", file=sys.stderr)
         return USAGE
