@@ -7,7 +7,7 @@ API, its dashboards are read too (GET only: search, then each dashboard by uid) 
 the metrics listed.
 """
 
-from golive.compare import dashboards
+from golive.compare import dashboards, targets
 from golive.probes import grafana
 from golive.probes.http import caps as http_caps
 from golive.probes.http import client
@@ -16,12 +16,23 @@ from golive.profile.base import NotApplicable
 
 def test_dashboards_exist_and_show_the_metrics(section, profile, providers, evidence, judge):
     found = judge.saw(providers.gather("dashboards"))
-    clouds = {cloud for cloud in ("aws", "azure") if getattr(providers.config, cloud, None) is not None}
-    rows, problems, unseen = dashboards.assess(found, section, all_read=not judge.blind, clouds=clouds)
-    judge.find(problems)
-    judge.record(dashboards.facts(rows))
-    for what in unseen:
-        judge.blind_to(what, "not returned by the reads that succeeded (it may be behind a blind read)")
+    clouds = {cloud for cloud in ("aws", "azure") if providers.of(cloud)}
+    rows, every = [], targets.wheres(found)
+    for where in every:  # each target's dashboards on their own (issue 18); one target: every record
+        here = targets.part(found, where, every)
+        mine = {d.cloud for d in here} if where else clouds
+        wanted = section.model_copy(update={"dashboards": [
+            s for s in targets.entries(section.dashboards, where, every, "name") if s.cloud in mine]}) if where \
+            else section
+        seen, problems, unseen = dashboards.assess(here, wanted, all_read=not (here.blind if where else judge.blind),
+                                                   clouds=mine)
+        seen = [{**row, "dashboard": targets.named(where, row["dashboard"])} for row in seen]
+        judge.find([targets.named(where, p) for p in problems])
+        judge.record(dashboards.facts(seen))
+        for what in unseen:
+            judge.blind_to(targets.named(where, what), "not returned by the reads that succeeded (it may be behind "
+                                                       "a blind read)")
+        rows += seen
     rows += _grafana(section.grafana, profile, evidence, judge)
     evidence.json("dashboards judged (metrics charted vs required)", rows)
     evidence.text("dashboards read", ", ".join(f"{d.cloud}:{d.name}" for d in found) or "(none)")

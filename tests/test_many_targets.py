@@ -190,6 +190,9 @@ ITEMS = {
         "min capacity is 1; runbook 002 requires 3"),
     "TURN": ("turn", "sg-turn-no-3478-udp", lambda accounts: {"live": NA, "firewall": TURN["firewall"]},
              "3478/udp"),
+    "DASHBOARDS": ("dashboards", "dashboard-no-5xx", lambda accounts: {"grafana": NA, "dashboards": [
+        {"cloud": "aws", "name": "silenttalk-production", "metrics": ["CPUUtilization", "HTTPCode_Target_5XX_Count"]}]},
+        "CloudWatch dashboard silenttalk-production does not chart HTTPCode_Target_5XX_Count"),
 }
 
 

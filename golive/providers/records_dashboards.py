@@ -20,3 +20,4 @@ class Dashboard:
     name: str
     metrics: tuple[str, ...] | None
     source: str = ""
+    where: str = ""  # the target it was read in, when the profile names several (issue 18)
