@@ -3,7 +3,8 @@
 ``assess(flows, section, now)`` -> (evidence rows, findings). A store flows when its newest event is younger than
 the window; the error-level share of the events inside the window must not exceed ``max_error_share`` (counted
 from the lines read with ``error_pattern``, or as the store counted them: Log Analytics' fixed KQL terms). Rows carry
-counts only, never log lines (logs may hold secrets).
+counts only, never log lines (logs may hold secrets). Several targets (issue 18): each store's findings, row and
+facts name the target it was read in ("prod-eu/eu-west-1: log group /ecs/api ...").
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def assess(flows: Iterable[LogFlow], section: LogsFlowingSection, now: float) ->
     rows, problems = [], []
     for flow in flows:
         label = f"{KIND.get(flow.kind, flow.kind)} {flow.name}"
+        label = f"{flow.where}: {label}" if flow.where else label  # several targets: each store names its own
         events, errors = flow.counted if flow.counted is not None else (
             len(flow.lines), sum(1 for line in flow.lines if pattern.search(line)))
         found = []

@@ -36,3 +36,4 @@ class LogFlow:
     unknown: tuple[str, ...] = ()
     source: str = ""
     counted: tuple[int, int] | None = None
+    where: str = ""  # the target it was read in, when the profile names several (issue 18)
