@@ -215,3 +215,17 @@ def test_each_item_names_the_broken_account_and_never_the_compliant_one(pytester
         assert [line for line in said.splitlines() if f"- {broken}/us-east-1: " in line
                 and reason in line], (item, said)
         assert "compliant/" not in said, (item, said)
+
+
+def test_rollout_names_the_target_of_each_workload_only_when_there_are_several():
+    from golive.compare import rollout
+    from golive.profile.items.rollout import RolloutSection
+    from golive.providers.records_rollout import Rollout
+    stuck = Rollout("aws", "ECS service", "c/s", "c", desired=3, ready=3, updated=3, state="IN_PROGRESS")
+    section = RolloutSection.model_validate({})
+    _, alone, _ = rollout.assess([stuck], section)
+    _, placed, _ = rollout.assess([stuck, replace(stuck, where="b/us-east-1", state="COMPLETED")], section)
+    assert alone and alone[0].startswith("ECS service c/s: "), alone
+    assert placed == alone  # the compliant target's workload is not named
+    _, broken, _ = rollout.assess([replace(stuck, where="b/us-east-1")], section)
+    assert broken == [f"b/us-east-1: {alone[0]}"], broken

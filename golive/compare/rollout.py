@@ -31,7 +31,8 @@ def version_of(image: str) -> str | None:
 
 
 def label(rec: Rollout) -> str:
-    return f"{rec.kind} {rec.name}"
+    """"kind name", prefixed with its target when the profile names several (issue 18)."""
+    return f"{rec.where}: {rec.kind} {rec.name}" if rec.where else f"{rec.kind} {rec.name}"
 
 
 def assess(rollouts: Iterable[Rollout], section: RolloutSection, release: str | None = None
@@ -41,7 +42,8 @@ def assess(rollouts: Iterable[Rollout], section: RolloutSection, release: str | 
         expected = section.expected(rec.name, rec.scope, release)
         found, unseen, versions = _judge(rec, section, expected)
         problems += found
-        blind += [BlindSpot(what, "not returned by the API, so not judged") for what in (*rec.unknown, *unseen)]
+        blind += [BlindSpot(what if not rec.where or what.startswith(f"{rec.where}:") else f"{rec.where}: {what}",
+                            "not returned by the API, so not judged") for what in (*rec.unknown, *unseen)]
         rows.append({"workload": label(rec), "desired": rec.desired, "updated": rec.updated, "ready": rec.ready,
                      "available": rec.available, "state": rec.state, "replicas seen": len(rec.pods),
                      "versions": versions, "release expected": expected or "(none given: only 'every replica the "

@@ -54,3 +54,4 @@ class Rollout:
     pods: tuple[PodState, ...] = ()
     unknown: tuple[str, ...] = field(default_factory=tuple)
     source: str = ""
+    where: str = ""  # the target it was read in, when the profile names several (issue 18)
