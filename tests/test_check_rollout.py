@@ -42,6 +42,7 @@ BROKEN = [
                                         "deployment rolloutState is IN_PROGRESS", "2 of 3 replicas running")),
     ("aws", "ecs-old-release", ("server runs 0.9.0; the release is 1.0.0",)),
     ("azure", "app-stopped", ("App Service silenttalk-production-api: state is Stopped",)),
+    ("azure", "app-slot-stopped", ("App Service silenttalk-production-api/staging: state is Stopped",)),
     ("azure", "app-old-release", ("App Service silenttalk-production-client: silenttalk-production-client runs "
                                   "0.9.0; the release is 1.0.0",)),
 ]

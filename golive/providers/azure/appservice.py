@@ -19,6 +19,11 @@ def site_config(az: Any, site: str) -> dict:
                    lambda c: c.web_apps.get_configuration(az.resource_group, site))
 
 
+def slots(az: Any, site: str) -> list[dict]:
+    """The site's deployment slots (``sites/{site}/slots``), each named ``<site>/<slot>`` as ARM lists them."""
+    return az.read("web", f"deployment slots of site {site}", lambda c: c.web_apps.list_slots(az.resource_group, site))
+
+
 def autoscale_settings(az: Any) -> list[dict]:
     return az.read("monitor", "autoscale settings",
                    lambda c: c.autoscale_settings.list_by_resource_group(az.resource_group))

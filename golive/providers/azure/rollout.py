@@ -3,6 +3,8 @@
 Microsoft.Web/sites properties.state ("Running", "Stopped") and the site's config/web linuxFxVersion: a container
 site says ``DOCKER|<image>:<tag>``; a site on a built-in stack (``NODE|20-lts``) does not say which release it
 runs, so its version is a blind spot, not a pass. Per site: one whose configuration cannot be read blinds only it.
+Each site's deployment slots (``sites/{site}/slots``, named ``<site>/<slot>``) are judged the same way, from the
+slot's own properties.state and properties.siteConfig.linuxFxVersion.
 """
 
 from __future__ import annotations
@@ -14,17 +16,27 @@ from golive.providers.azure.core import records
 from golive.providers.records_rollout import Rollout
 from golive.verdict import Records, each
 
-SOURCE = "Microsoft.Web/sites properties.state; sites/config/web properties.linuxFxVersion (DOCKER|image:tag)"
+SOURCE = ("Microsoft.Web/sites properties.state; sites/config/web properties.linuxFxVersion (DOCKER|image:tag); "
+          "sites/slots properties.state and properties.siteConfig.linuxFxVersion")
 
 
 @records("rollouts")
 def app_service_rollouts(az: Any) -> Records:
-    return each(appservice.sites(az), lambda site: [site_rollout(site, appservice.site_config(az, site["name"]),
-                                                                 az.resource_group)])
+    sites = appservice.sites(az)
+    out = each(sites, lambda site: [site_rollout(site, appservice.site_config(az, site["name"]), az.resource_group)])
+    # a site whose slots cannot be read blinds only its slots, not the site itself
+    out.add(each(sites, lambda site: [slot_rollout(slot, az.resource_group)
+                                      for slot in appservice.slots(az, site["name"])]))
+    return out
+
+
+def slot_rollout(slot: dict[str, Any], scope: str) -> Rollout:
+    """One deployment slot (``<site>/<slot>``), judged like a site from its own properties.siteConfig (pure)."""
+    return site_rollout(slot, {"properties": (slot.get("properties") or {}).get("siteConfig") or {}}, scope)
 
 
 def site_rollout(site: dict[str, Any], config: dict[str, Any], scope: str) -> Rollout:
-    """One site and its config/web as a Rollout (pure)."""
+    """One site (or slot, named ``<site>/<slot>``) and its config/web as a Rollout (pure)."""
     state = (site.get("properties") or {}).get("state")
     fx = (config.get("properties") or {}).get("linuxFxVersion") or ""
     kind, _, image = fx.partition("|")
