@@ -191,6 +191,43 @@ def _live(estate: Estate, what: str) -> Noted:
     return _na(f"live only: name {what} here (see `golive explain`), or say why it does not apply", seen)
 
 
+_DATA_STORES = ("postgresql/", "redis/", "rds/", "elasticache/")  # TLS, but not HTTPS on 443: not a live endpoint
+
+
+def _host_sources(estate: Estate) -> dict[str, list[str]]:
+    """Each host seen on a TLS listener, ingress or CDN domain, and the resources it was seen on."""
+    found: dict[str, set[str]] = {}
+    for p in estate.of("tls_policies"):
+        for h in p.hosts:
+            found.setdefault(h, set()).add(p.resource)
+    for c in estate.of("cdn_cache_policies"):
+        for h in c.hosts:
+            found.setdefault(h, set()).add(c.distribution)
+    web = {h: sorted(found[h]) for h in _hosts(estate)}
+    return {h: where for h, where in web.items() if not all(w.startswith(_DATA_STORES) for w in where)}
+
+
+def _live_entries(estate: Estate, entry: Callable[[str], dict[str, Any]], *decide: str) -> Noted | None:
+    """TLS-ONLY, SEC-HEADERS, HEALTH: one live entry per host seen, each noted with where it was seen."""
+    sources = _host_sources(estate)
+    if not sources:
+        return None
+    above = (f"{DECIDE} remove hosts that are not live yet, or declare the live half not applicable before "
+             "traffic",) + decide
+    return Noted([Noted(entry(h), "seen on " + ", ".join(where)) for h, where in sources.items()], "", above)
+
+
+def _sec_headers(estate: Estate, ask: Ask) -> Any:
+    origins = _live_entries(estate, lambda h: {"name": h, "url": f"https://{h}/"})
+    return {"origins": origins} if origins else _live(estate, cat.LIVE_ONLY["SEC-HEADERS"])
+
+
+def _health(estate: Estate, ask: Ask) -> Any:
+    found = _live_entries(estate, lambda h: {"name": h, "url": f"https://{h}/health", "contract": "status-ok"},
+                          f"{DECIDE} the runbook's contract and path")
+    return {"endpoints": found} if found else _live(estate, cat.LIVE_ONLY["HEALTH"])
+
+
 def _multi_az(estate: Estate, ask: Ask) -> Any:
     found = sorted(estate.of("zone_placements"), key=lambda r: (r.tier, r.resource, r.kind))
     if not found:
@@ -402,9 +439,9 @@ def _turn(estate: Estate, ask: Ask) -> Any:
 
 def _tls(estate: Estate, ask: Ask) -> Any:
     policies = sorted(estate.of("tls_policies"), key=lambda p: p.resource)
-    hosts = _hosts(estate)
-    live = _na("name the endpoints to handshake with (live: {endpoints: [{name, host, port}]}); hosts seen: "
-               + (", ".join(hosts) or "none"))
+    endpoints = _live_entries(estate, lambda h: {"name": h, "host": h, "port": 443})
+    live = {"endpoints": endpoints} if endpoints else \
+        _na("name the endpoints to handshake with (live: {endpoints: [{name, host, port}]}); hosts seen: none")
     if not policies:
         return {"live": live, "configuration": _na("no TLS listener or policy was read")}
     seen = "; ".join(f"{p.resource} {'/'.join(p.protocols) or 'min ' + str(p.min_version)}" for p in policies)
@@ -511,7 +548,8 @@ def _logs_flowing(estate: Estate, ask: Ask) -> Any:
 
 
 DRAFTERS: dict[str, Callable[[Estate, Ask], Any]] = {
-    "ROLLOUT": _rollout, "TLS-ONLY": _tls, "CDN": _cdn, "WAF-429": _waf, "MULTI-AZ": _multi_az,
+    "ROLLOUT": _rollout, "TLS-ONLY": _tls, "SEC-HEADERS": _sec_headers, "HEALTH": _health, "CDN": _cdn,
+    "WAF-429": _waf, "MULTI-AZ": _multi_az,
     "BACKUPS": _backups, "ALARMS": _alarms, "SECRETS": _secrets, "LOG-RETENTION": _log_retention, "TURN": _turn,
     "AUTOSCALING": _autoscaling, "DASHBOARDS": _dashboards, "LOGS-FLOWING": _logs_flowing,
 }
