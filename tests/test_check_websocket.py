@@ -11,7 +11,7 @@ from golive.lab.runtime import free_port
 
 def _ws(lab_rt, *endpoints: dict, connections: int = 2) -> dict:
     lab_rt.ca()
-    return profile_dict({"WEBSOCKET": {"timeout_s": 2.0, "connections": connections, "endpoints": list(endpoints)}},
+    return profile_dict({"WEBSOCKET": {"timeout_s": 5.0, "connections": connections, "endpoints": list(endpoints)}},
                         trust={"ca_bundle": str(lab_rt.ca_file)})
 
 

@@ -195,7 +195,7 @@ def _every_item_gate(pytester, lab, lab_rt, aws_variant: str = "compliant", azur
                      "tls_port": int(coturn.endpoints["tls"].rsplit(":", 1)[1])}]}
     items["HEALTH"] = {"endpoints": [{"name": "api", "url": f"{nginx.endpoints['https']}/health",
                                       "contract": "silenttalk-api"}]}
-    items["WEBSOCKET"] = {"timeout_s": 2.0, "connections": 2,
+    items["WEBSOCKET"] = {"timeout_s": 5.0, "connections": 2,
                           "endpoints": [{"name": "signaling", "url": lab("websocket").endpoints["wss"]}]}
     items["SMOKE"] = smoke_section(lab("smoke"))
     items["ROLLOUT"]["health"] = [{"name": "enterprise-api", "url": f"{nginx.endpoints['https']}/v1/health"}]
