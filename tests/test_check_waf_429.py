@@ -120,6 +120,19 @@ def test_the_burst_stops_at_its_duration_cap(waf, lab_rt):
     assert _logged(site) - before == seen.sent
 
 
+def test_a_second_burst_inside_the_window_waits_it_out_instead_of_crying_wolf(waf, lab_rt):
+    """Two gate runs back to back on one lab: the second burst meets the first one's window (429 at once); a short
+    window is waited out once and the limit is judged on a fresh window, as a user rerunning the gate expects."""
+    site = waf("compliant")
+    plan = burst.BurstPlan(site.endpoints["burst"], rate_per_s=50, max_requests=100, max_duration_s=5,
+                           stop_after=3, expected_limit=10, window_s=10, earliest=8, latest=12)
+    with traffic.client(lab_rt.ca_file, 2.0) as http:
+        first = burst.run(http, plan)
+        second = burst.run(http, plan)
+    assert first.waited_s == 0 and burst.problems(first) == []
+    assert second.waited_s == 11 and burst.problems(second) == [], second
+
+
 def test_refuses_a_target_not_declared_burstable(pytester, waf, lab_rt):
     site = waf("compliant")
     before = _logged(site)
