@@ -12,7 +12,7 @@ from __future__ import annotations
 import socket
 import ssl
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from websockets.exceptions import InvalidHandshake, InvalidStatus, WebSocketException
@@ -110,9 +110,29 @@ def _exchange(ws, message: str | None, expect: str | None, ends: float) -> tuple
 
 def observe(url: str, ca_bundle, timeout_s: float, connections: int, message: str | None = None,
             expect: str | None = None) -> list[WsConnection]:
-    """``connections`` separate connections (at most MAX_CONNECTIONS), one after the other."""
-    return [observe_one(url, ca_bundle, timeout_s, i, message, expect)
-            for i in range(min(connections, MAX_CONNECTIONS))]
+    """``connections`` separate connections (at most MAX_CONNECTIONS), one after the other.
+
+    Confirm before alarming: a connection that timed out or did not answer/close cleanly after upgrading is tried
+    once more on a fresh connection, and only a second failure counts (a refused upgrade is never retried). A
+    systematically broken endpoint fails both; one lost packet does not page anyone. The evidence keeps the first
+    attempt's failure."""
+    out = []
+    for i in range(min(connections, MAX_CONNECTIONS)):
+        seen = observe_one(url, ca_bundle, timeout_s, i, message, expect)
+        if _transient(seen):
+            again = observe_one(url, ca_bundle, timeout_s, i, message, expect)
+            seen = replace(again, failure="; ".join(f for f in (again.failure, f"first attempt: {_what(seen)}; "
+                                                                "retried once on a fresh connection") if f))
+        out.append(seen)
+    return out
+
+
+def _transient(c: WsConnection) -> bool:
+    return c.status in (None, 101) and not (c.answered and c.closed_cleanly)
+
+
+def _what(c: WsConnection) -> str:
+    return c.failure or ("no answer" if not c.answered else f"no clean close (close code {c.close_code})")
 
 
 def try_tls12(url: str, ca_bundle, timeout_s: float) -> Tls12Attempt:
