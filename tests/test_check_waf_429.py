@@ -129,7 +129,7 @@ def test_a_second_burst_inside_the_window_waits_it_out_instead_of_crying_wolf(wa
     with traffic.client(lab_rt.ca_file, 2.0) as http:
         first = burst.run(http, plan)
         second = burst.run(http, plan)
-    assert first.waited_s == 0 and burst.problems(first) == []
+    assert burst.problems(first) == []  # (it may itself have waited out an earlier test's burst)
     assert second.waited_s == 11 and burst.problems(second) == [], second
 
 

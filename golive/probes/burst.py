@@ -70,8 +70,8 @@ class BurstObservation:
     first_429: the first 429 (index, time, headers incl. Retry-After), or None
     block: the first answer of the run of refusals that ended the burst, or None
     error: what went wrong when a request got no answer (then the burst stopped there)
-    waited_s: seconds waited before this burst because the target refused the very first request (an earlier
-    burst's window still running); the burst was then sent again once
+    waited_s: seconds waited before this burst because the target answered 429 too early (an earlier burst's
+    window still running); the burst was then sent again once
     """
 
     plan: BurstPlan
@@ -118,11 +118,12 @@ MAX_WAIT_S = 30  # a window this short is waited out once when the target still 
 def run(client: httpx.Client, plan: BurstPlan) -> BurstObservation:
     """Send the burst. Both caps are enforced here, whatever the caller asked for.
 
-    A target that refuses the very first request may still be counting an earlier burst (a gate run a few seconds
-    before): a short window is waited out once and the burst sent again, so the verdict is about the limit, not
-    about the last run. A longer window is not waited for: the refusals are reported as they are."""
+    A target that answers 429 earlier than the profile allows may still be counting an earlier burst (a gate run a
+    few seconds before): a short window is waited out once and the burst sent again, so the verdict is about the
+    limit, not about the last run. A longer window is not waited for: the refusals are reported as they are."""
     seen = _burst(client, plan)
-    if seen.block is not None and seen.block.index == 1 and seen.block.status == 429 and plan.window_s <= MAX_WAIT_S:
+    early = seen.block is not None and seen.block.status == 429 and seen.block.index - 1 < plan.earliest
+    if early and plan.window_s <= MAX_WAIT_S:  # confirm on a fresh window before calling the limit too low
         time.sleep(plan.window_s + 1)
         return replace(_burst(client, plan), waited_s=float(plan.window_s + 1))
     return seen

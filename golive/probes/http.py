@@ -44,6 +44,8 @@ class _DeadlineStream(httpcore.NetworkStream):
 
     def _timeout(self, timeout: float | None) -> float:
         left = self._owner.left()
+        if left <= 0:
+            raise httpcore.ReadTimeout(self._owner.late())
         return left if timeout is None else min(timeout, left)
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
@@ -71,6 +73,8 @@ class _DeadlineBackend(httpcore.SyncBackend):
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
                     socket_options: object = None) -> httpcore.NetworkStream:
         left = self._owner.left()
+        if left <= 0:
+            raise httpcore.ConnectTimeout(self._owner.late())
         stream = super().connect_tcp(host, port, left if timeout is None else min(timeout, left), local_address,
                                      socket_options)
         return _DeadlineStream(stream, self._owner)
