@@ -77,13 +77,7 @@ class Records(list):
 
 def collect(source: Any, *readers: Any) -> Records:
     """Each ``reader(source)``'s records; a reader that cannot read becomes a blind spot, the others still count."""
-    out = Records()
-    for reader in readers:
-        try:
-            out.add(reader(source))
-        except CouldNotObserve as exc:
-            out.blind.extend(exc.blind)
-    return out
+    return each(readers, lambda reader: reader(source))
 
 
 def each(things: Iterable[Any], read: Any) -> Records:
