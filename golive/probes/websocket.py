@@ -1,7 +1,7 @@
 """WEBSOCKET probe: open a wss:// connection, exchange a ping/pong or a declared message, close; and try TLS 1.2.
 
 Each connection is its own TCP connection (its local port is recorded), bounded by one deadline for upgrade,
-exchange and close. The client is the ``websockets`` library over ``ssl_context(trust.ca_bundle)``, the one trust
+exchange and close. The client is the ``websockets`` library (asyncio) over ``ssl_context(trust.ca_bundle)``, the one trust
 setting of every probe. Connecting that fails (refused, unresolvable, untrusted certificate) is could-not-observe;
 a server that accepts the connection and then refuses the upgrade, never pongs or does not close is observed
 doing so (a breach, not blindness).
@@ -9,6 +9,7 @@ doing so (a breach, not blindness).
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import time
@@ -16,7 +17,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from websockets.exceptions import InvalidHandshake, InvalidStatus, WebSocketException
-from websockets.sync.client import connect
+from websockets.asyncio.client import connect
 
 from golive.probes.http import ssl_context
 from golive.profile.items.websocket import MAX_CONNECTIONS
@@ -57,7 +58,16 @@ def _deadline_left(ends: float) -> float:
 
 def observe_one(url: str, ca_bundle, timeout_s: float, index: int, message: str | None = None,
                 expect: str | None = None) -> WsConnection:
-    """One connection: upgrade, exchange, clean close, all within ``timeout_s``."""
+    """One connection: upgrade, exchange, clean close, all within ``timeout_s``.
+
+    The client is websockets' asyncio one: one thread owns the TLS session. Its threaded client reads the
+    SSLSocket on a background thread while writing on the caller's, and OpenSSL forbids that: about 1 in 40
+    connections stalled or crashed the interpreter (python-engineio #461 is the same race)."""
+    return asyncio.run(_observe_one(url, ssl_context(ca_bundle), timeout_s, index, message, expect))
+
+
+async def _observe_one(url: str, context: ssl.SSLContext, timeout_s: float, index: int, message: str | None,
+                       expect: str | None) -> WsConnection:
     started = time.monotonic()
     ends = started + timeout_s
     exchange = "ping" if message is None else "message"
@@ -65,43 +75,43 @@ def observe_one(url: str, ca_bundle, timeout_s: float, index: int, message: str 
     def elapsed() -> float:
         return round((time.monotonic() - started) * 1000, 1)
 
+    def broken(failure: str, status: int | None = None) -> WsConnection:
+        return WsConnection(index, None, status, None, exchange, None, None, None, None, elapsed(), failure)
+
     try:
-        ws = connect(url, ssl=ssl_context(ca_bundle), open_timeout=timeout_s, close_timeout=timeout_s,
-                     ping_interval=None, proxy=None, max_size=MAX_ANSWER_CHARS * 4)
+        ws = await connect(url, ssl=context, open_timeout=timeout_s, close_timeout=timeout_s, ping_interval=None,
+                           proxy=None, max_size=MAX_ANSWER_CHARS * 4)
     except InvalidStatus as exc:
-        return WsConnection(index, None, exc.response.status_code, None, exchange, None, None, None, None,
-                            elapsed(), f"the upgrade was refused: HTTP {exc.response.status_code} instead of "
-                                       f"101 Switching Protocols")
+        code = exc.response.status_code
+        return broken(f"the upgrade was refused: HTTP {code} instead of 101 Switching Protocols", code)
     except TimeoutError:
-        return WsConnection(index, None, None, None, exchange, None, None, None, None, elapsed(),
-                            f"no upgrade within {timeout_s:g} s (the deadline)")
+        return broken(f"no upgrade within {timeout_s:g} s (the deadline)")
     except InvalidHandshake as exc:
-        return WsConnection(index, None, None, None, exchange, None, None, None, None, elapsed(),
-                            f"the upgrade failed: {exc}")
+        return broken(f"the upgrade failed: {exc}")
     except (OSError, ssl.SSLError, WebSocketException) as exc:
         raise CouldNotObserve(url, f"could not connect: {type(exc).__name__}: {exc}") from None
-    with ws:
-        sock = ws.socket
-        port = sock.getsockname()[1]
-        version = sock.version() if isinstance(sock, ssl.SSLSocket) else None
-        answered, answer = _exchange(ws, message, expect, ends)
-        failure = None
-        try:
-            ws.close()
-        except (OSError, WebSocketException) as exc:
-            failure = f"the close failed: {exc}"
-        received = ws.protocol.close_rcvd
-        code = None if received is None else int(received.code)
-        clean = received is not None and code == 1000
+    port = ws.transport.get_extra_info("sockname")[1]
+    tls = ws.transport.get_extra_info("ssl_object")
+    version = tls.version() if tls is not None else None
+    answered, answer = await _exchange(ws, message, expect, ends)
+    failure = None
+    try:
+        await ws.close()
+    except (OSError, WebSocketException) as exc:
+        failure = f"the close failed: {exc}"
+    received = ws.protocol.close_rcvd
+    code = None if received is None else int(received.code)
+    clean = received is not None and code == 1000
     return WsConnection(index, port, 101, version, exchange, answered, answer, clean, code, elapsed(), failure)
 
 
-def _exchange(ws, message: str | None, expect: str | None, ends: float) -> tuple[bool, str | None]:
+async def _exchange(ws, message: str | None, expect: str | None, ends: float) -> tuple[bool, str | None]:
     try:
         if message is None:
-            return ws.ping().wait(_deadline_left(ends)), None
-        ws.send(message)
-        got = ws.recv(timeout=_deadline_left(ends))
+            await asyncio.wait_for(await ws.ping(), _deadline_left(ends))
+            return True, None
+        await ws.send(message)
+        got = await asyncio.wait_for(ws.recv(), _deadline_left(ends))
     except (TimeoutError, WebSocketException, OSError):
         return False, None
     text = got if isinstance(got, str) else got.decode("utf-8", "replace")
@@ -114,8 +124,8 @@ def observe(url: str, ca_bundle, timeout_s: float, connections: int, message: st
 
     Confirm before alarming: a connection that timed out or did not answer/close cleanly after upgrading is tried
     once more on a fresh connection, and only a second failure counts (a refused upgrade is never retried). A
-    systematically broken endpoint fails both; one lost packet does not page anyone. The evidence keeps the first
-    attempt's failure."""
+    systematically broken endpoint fails both; one lost packet on a real network does not page anyone. The
+    evidence keeps the first attempt's failure."""
     out = []
     for i in range(min(connections, MAX_CONNECTIONS)):
         seen = observe_one(url, ca_bundle, timeout_s, i, message, expect)
