@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import zipfile
 from pathlib import Path
 
-from golive.summary import readiness
+from golive.summary import SummaryError, SummaryNotFound, load_summary, readiness
 
 VERDICT_WORDS = {"passed": "PASSED", "non-compliant": "NON-COMPLIANT", "could-not-observe": "COULD NOT OBSERVE",
                  "waived": "WAIVED", "not-applicable": "not applicable"}
@@ -105,15 +104,12 @@ def mismatched_files(reports: Path, summary: dict) -> list[str]:
 def read_summary(reports: Path, summary_file: Path | None = None) -> dict:
     """The run's summary.json in ``reports`` (or ``summary_file``), checked to be golive's."""
     summary_file = summary_file or reports / "summary.json"
-    if not summary_file.exists():
-        raise BundleError(f"{summary_file} not found: run `pytest -m production` first")
     try:
-        summary = json.loads(summary_file.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BundleError(f"{summary_file} is not a golive summary (not JSON: {exc}); run the gate again") from None
-    if not isinstance(summary, dict) or not isinstance(summary.get("items"), dict) or "profile" not in summary:
-        raise BundleError(f"{summary_file} is not a golive summary (no profile/items); run the gate again")
-    return summary
+        return load_summary(summary_file, needs=("profile",))
+    except SummaryNotFound:
+        raise BundleError(f"{summary_file} not found: run `pytest -m production` first") from None
+    except SummaryError as exc:
+        raise BundleError(str(exc)) from None
 
 
 def build(reports: Path, out: Path | None = None) -> Path:

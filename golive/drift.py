@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from golive.summary import SummaryError, SummaryNotFound, load_summary
 from golive.verdict import Fact
 
 Change = Literal["verdict", "changed", "new", "gone"]
@@ -146,15 +147,12 @@ def read(path: Path) -> dict:
         if not found:
             raise DriftError(f"{path} holds no summary.json; name a summary.json or a gate's reports folder")
         path = found[0]
-    if not path.is_file():
-        raise DriftError(f"{path} not found; name a summary.json or a gate's reports folder")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise DriftError(f"{path} is not a golive summary (not JSON: {exc})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("items"), dict):
-        raise DriftError(f"{path} is not a golive summary (no items); run the gate again")
-    return data
+        return load_summary(path)
+    except SummaryNotFound:
+        raise DriftError(f"{path} not found; name a summary.json or a gate's reports folder") from None
+    except SummaryError as exc:
+        raise DriftError(str(exc)) from None
 
 
 def history(reports: Path) -> Path:

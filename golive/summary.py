@@ -101,6 +101,28 @@ class RunSummary:
         os.replace(temp, path)
 
 
+class SummaryError(Exception):
+    """A summary.json that cannot be read as golive's; the message names the file and what is wrong."""
+
+
+class SummaryNotFound(SummaryError):
+    """No summary.json at the path named (the caller says what to run or name instead)."""
+
+
+def load_summary(path: Path, needs: tuple[str, ...] = ()) -> dict:
+    """A summary.json read and checked to be golive's: a JSON object with ``items`` and every key in ``needs``
+    (what the terminal, ``golive diff`` and the change-ticket bundle read back)."""
+    if not path.is_file():
+        raise SummaryNotFound(f"{path} not found")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SummaryError(f"{path} is not a golive summary (not JSON: {exc}); run the gate again") from None
+    if not isinstance(data, dict) or not isinstance(data.get("items"), dict) or any(k not in data for k in needs):
+        raise SummaryError(f"{path} is not a golive summary (no {'/'.join((*needs, 'items'))}); run the gate again")
+    return data
+
+
 def readiness(summary: dict, profile_sha256: str | None = None, commit: str | None = None) -> tuple[str, list[str]]:
     """READY, NOT READY or INCOMPLETE for a summary.json, and why: READY only from a complete run in which every
     item the profile declares has a verdict and none blocks; a run from another profile file or commit is stale."""
