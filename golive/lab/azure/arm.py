@@ -7,6 +7,9 @@ ARM's; ids and names are returned as the fixture wrote them.
 from __future__ import annotations
 
 import copy
+import hashlib
+import re
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +25,14 @@ LAB_AUDIENCE = "https://management.lab.golive.test"
 IDENTITY_HEADER = "golive-lab-identity-header"
 IDENTITY_PATH = "/msi/token"
 RG_ID = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}"
+
+
+def subscription_for(variant: str) -> str:
+    """The subscription id a variant's emulator serves: stable across runs (a profile can name it) and its own per
+    variant, so two emulators are two subscriptions (issue 18); the compliant platform keeps ``SUBSCRIPTION``."""
+    if variant == "compliant":
+        return SUBSCRIPTION
+    return str(uuid.UUID(hashlib.sha256(variant.encode()).hexdigest()[:32], version=4))
 
 
 def rid(rtype: str, *names: str, group: str = RESOURCE_GROUP) -> str:
@@ -85,8 +96,28 @@ class Arm:
     def find(self, rtype: str) -> list[dict[str, Any]]:
         return [r for r in self._by_id.values() if r["type"].lower() == rtype.lower()]
 
+    def moved_to(self, subscription: str) -> Arm:
+        """The same resources deployed in ``subscription``: the fixtures' ``SUBSCRIPTION`` replaced in every id and
+        reference (any case), as ARM answers for resources there."""
+        if subscription.lower() == SUBSCRIPTION:
+            return self
+        old, out = re.compile(re.escape(SUBSCRIPTION), re.IGNORECASE), Arm()
+        out.add(*(_replaced(res, old, subscription) for res in self))
+        return out
+
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(list(self._by_id.values()))
 
     def __contains__(self, resource_id: str) -> bool:
         return resource_id.lower() in self._by_id
+
+
+def _replaced(value: Any, old: re.Pattern[str], new: str) -> Any:
+    """``value`` with ``old`` replaced by ``new`` in every string (dict keys too), other values as they are."""
+    if isinstance(value, str):
+        return old.sub(lambda _: new, value)
+    if isinstance(value, dict):
+        return {_replaced(k, old, new): _replaced(v, old, new) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replaced(v, old, new) for v in value]
+    return copy.deepcopy(value)

@@ -6,7 +6,9 @@ Serves one variant of the fixtures (golive.lab.azure.fixtures) over HTTPS, read-
   items a page (``$skiptoken`` continues) unless the type's real API does not page (fixtures' ``UNPAGED``);
 - the api-version must be the one the fixture serves for that type (``NoRegisteredProviderFound`` otherwise);
 - ``Authorization: Bearer <LAB_TOKEN>`` is required (401 ``AuthenticationFailed`` otherwise);
-- errors in ARM's shape ``{"error": {"code", "message"}}`` (404 ``ResourceNotFound``/``ResourceGroupNotFound``).
+- errors in ARM's shape ``{"error": {"code", "message"}}`` (404 ``ResourceNotFound``/``ResourceGroupNotFound``);
+- one subscription per variant (``arm.subscription_for``, or ``--subscription``): a path under any other
+  ``/subscriptions/{id}`` answers 404 ``SubscriptionNotFound`` "The subscription '{id}' could not be found.", as ARM.
 ``POST /v1/workspaces/{id}/query`` is the Log Analytics query API (fixtures/loganalytics.py), the only POST served.
 Server variants (not fixture changes): ``throttled`` answers the first GET of each path 429 with Retry-After.
 
@@ -30,7 +32,14 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from golive.lab.azure import fixtures
-from golive.lab.azure.arm import IDENTITY_HEADER, IDENTITY_PATH, LAB_AUDIENCE, LAB_TOKEN, Arm
+from golive.lab.azure.arm import (
+    IDENTITY_HEADER,
+    IDENTITY_PATH,
+    LAB_AUDIENCE,
+    LAB_TOKEN,
+    Arm,
+    subscription_for,
+)
 
 #: variants of the server itself (how it answers), beside the fixture areas' variants
 SERVER_VARIANTS = {"throttled": "ARM throttles: the first read of each path answers 429 with Retry-After: 1"}
@@ -77,6 +86,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "golive-lab-arm/1"
     protocol_version = "HTTP/1.1"
     catalog: Catalog
+    subscription: str  # lower case: the one subscription this emulator holds
     page_size: int
     throttled: bool
     seen: set[str]
@@ -140,6 +150,9 @@ class Handler(BaseHTTPRequestHandler):
         path = url.path.rstrip("/").lower()
         if self._unauthorized():
             return None
+        parts = url.path.rstrip("/").split("/")
+        if len(parts) > 2 and parts[1].lower() == "subscriptions" and parts[2].lower() != self.subscription:
+            return self._error(404, "SubscriptionNotFound", f"The subscription '{parts[2]}' could not be found.")
         if self.throttled:
             with self.lock:
                 first = path not in self.seen
@@ -240,9 +253,12 @@ class TlsServer(ThreadingHTTPServer):
         super().finish_request(request, client_address)
 
 
-def serve(port: int, cert: str, key: str, variant: str, page_size: int, identity_port: int | None = None) -> None:
+def serve(port: int, cert: str, key: str, variant: str, page_size: int, identity_port: int | None = None,
+          subscription: str | None = None) -> None:
     fixture_variant = "compliant" if variant in SERVER_VARIANTS else variant
-    Handler.catalog = Catalog(fixtures.build(fixture_variant), fixtures.api_versions(), fixtures.unpaged())
+    Handler.subscription = (subscription or subscription_for(variant)).lower()
+    Handler.catalog = Catalog(fixtures.build(fixture_variant).moved_to(Handler.subscription), fixtures.api_versions(),
+                              fixtures.unpaged())
     Handler.page_size = page_size
     Handler.throttled = variant == "throttled"
     Handler.seen = set()
@@ -254,8 +270,8 @@ def serve(port: int, cert: str, key: str, variant: str, page_size: int, identity
         identity.daemon_threads = True
         threading.Thread(target=identity.serve_forever, name="identity", daemon=True).start()
     httpd = TlsServer(("127.0.0.1", port), Handler, context)
-    print(f"golive lab ARM: variant {variant}, {len(Handler.catalog.by_id)} resources on https://127.0.0.1:{port}",
-          flush=True)
+    print(f"golive lab ARM: variant {variant}, subscription {Handler.subscription}, {len(Handler.catalog.by_id)} "
+          f"resources on https://127.0.0.1:{port}", flush=True)
     httpd.serve_forever()
 
 
@@ -267,9 +283,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--variant", default="compliant")
     parser.add_argument("--page-size", type=int, default=5)
     parser.add_argument("--identity-port", type=int, help="also serve the managed-identity token endpoint here")
+    parser.add_argument("--subscription", help="the subscription id served (default: the variant's own)")
     parser.add_argument("--state", help="the lab state directory (names the process as this lab's)")
     args = parser.parse_args(argv)
-    serve(args.port, args.cert, args.key, args.variant, args.page_size, args.identity_port)
+    serve(args.port, args.cert, args.key, args.variant, args.page_size, args.identity_port, args.subscription)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 One HTTPS server process (``golive.lab.azure.server``, certificate from the lab CA) per variant. The
 variants are "compliant", the server's own (``throttled``) and every broken variant the fixture areas in
-``golive/lab/azure/fixtures/`` define. golive reaches it as a custom cloud (``profile_block``): ARM at the
+``golive/lab/azure/fixtures/`` define; each serves its own subscription id (``arm.subscription_for``: the
+compliant one keeps the id profiles/local.yaml names), so two variants are two subscriptions. golive reaches
+it as a custom cloud (``profile_block``): ARM at the
 ``arm`` endpoint, the lab CA as trust store, and the lab's token from the standard credential chain: the same
 process serves App Service's managed-identity endpoint, which DefaultAzureCredential reads when
 ``IDENTITY_ENDPOINT``/``IDENTITY_HEADER`` are set (``identity_environment``; set for lab profiles only).
@@ -14,7 +16,13 @@ import sys
 from typing import Any
 
 from golive.lab.azure import fixtures
-from golive.lab.azure.arm import IDENTITY_HEADER, IDENTITY_PATH, LAB_AUDIENCE, RESOURCE_GROUP, SUBSCRIPTION
+from golive.lab.azure.arm import (
+    IDENTITY_HEADER,
+    IDENTITY_PATH,
+    LAB_AUDIENCE,
+    RESOURCE_GROUP,
+    subscription_for,
+)
 from golive.lab.azure.server import SERVER_VARIANTS
 from golive.lab.component import Component, Started
 from golive.lab.runtime import LabRuntime, tcp_ready
@@ -30,14 +38,14 @@ class AzureArm(Component):
     def launch(self, rt: LabRuntime, variant: str, ports: dict[str, int], instance: str) -> dict[str, str]:
         where = rt.dir(instance)
         cert_file, key_file = rt.server_cert(where, "localhost", "127.0.0.1", "management.lab.golive.test")
-        port = ports["arm"]
+        port, subscription = ports["arm"], subscription_for(variant)
         rt.spawn(instance, [sys.executable, "-m", "golive.lab.azure.server", "--port", str(port),
                             "--cert", str(cert_file), "--key", str(key_file), "--variant", variant,
                             "--page-size", str(self.page_size), "--identity-port", str(ports["identity"]),
-                            "--state", str(rt.state_dir)],
+                            "--subscription", subscription, "--state", str(rt.state_dir)],
                  tcp_ready(port))
         return {"arm": f"https://127.0.0.1:{port}", "ca_bundle": str(rt.ca_file),
-                "subscription_id": SUBSCRIPTION, "resource_group": RESOURCE_GROUP,
+                "subscription_id": subscription, "resource_group": RESOURCE_GROUP,
                 "identity_endpoint": f"http://127.0.0.1:{ports['identity']}{IDENTITY_PATH}"}
 
 
