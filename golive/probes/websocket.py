@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from websockets.exceptions import InvalidHandshake, InvalidStatus, WebSocketException
 from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidHandshake, InvalidStatus, WebSocketException
 
 from golive.probes.http import ssl_context
 from golive.profile.items.websocket import MAX_CONNECTIONS
