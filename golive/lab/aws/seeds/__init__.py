@@ -31,7 +31,7 @@ SECRET_KEY = "golive-lab-not-a-secret"
 
 #: the areas in seeding order (later ones use facts of earlier ones)
 AREAS = ("network", "storage", "alb", "ecs", "rds", "elasticache", "backup", "alarms", "waf", "secrets", "logs",
-         "cdn", "metrics", "dashboards")
+         "cdn", "metrics", "dashboards", "standby")
 
 
 def modules() -> list[ModuleType]:
@@ -68,6 +68,11 @@ class Seeding:
     @property
     def account_id(self) -> str:
         return account_for(self.variant)
+
+    @property
+    def zones(self) -> tuple[str, ...]:
+        """The region's three zones (runbook 000's us-east-1a/b/c in us-east-1, eu-west-1a/b/c in eu-west-1)."""
+        return tuple(self.region + zone[-1] for zone in ZONES)
 
     @cached_property
     def session(self) -> boto3.Session:

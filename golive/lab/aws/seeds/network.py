@@ -6,7 +6,7 @@ Facts: vpc_id, public_subnets, private_subnets, zones, sg_<name>.
 
 from __future__ import annotations
 
-from golive.lab.aws.seeds import PREFIX, ZONES, Seeding
+from golive.lab.aws.seeds import PREFIX, Seeding
 
 VARIANTS = {
     "multi-az-two-zones": "public and private subnets in two zones only, so every tier spans two AZs",
@@ -29,7 +29,7 @@ def _rule(proto: str, low: int, high: int | None = None, sources: list | None = 
 
 def seed(lab: Seeding) -> None:
     ec2 = lab.client("ec2")
-    zones = ZONES[:2] if lab.broken(VARIANTS) == "multi-az-two-zones" else ZONES
+    zones = lab.zones[:2] if lab.broken(VARIANTS) == "multi-az-two-zones" else lab.zones
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", TagSpecifications=[
         {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": f"{PREFIX}-vpc"}]}])["Vpc"]["VpcId"]
     igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
