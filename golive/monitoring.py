@@ -275,22 +275,17 @@ def alarm_targets(alarms: list[ExpectedAlarm], rules: Records, actions: Records,
         return [("", e, rules, actions) for e in alarms]
     out = []
     for where in every:
-        kept: dict[tuple[str, str, str, str], tuple[int, ExpectedAlarm]] = {}
         clouds = {r.cloud for r in rules if targets.where_of(r) == where}
-        for e in alarms:
-            if clouds and e.cloud not in clouds:
-                continue
-            key = "alarm" if e.alarm is not None else "resource" if e.resource is not None else ""
-            found = targets.address(getattr(e, key), where, every) if key else (0, "")
-            if found is None:
-                continue
-            bare = e.model_copy(update={key: found[1]}) if found[0] else e
-            ident = (e.cloud, e.name, key, found[1])
-            if ident not in kept or found[0] > kept[ident][0]:
-                kept[ident] = (found[0], bare)
+        here = [e for e in alarms if not clouds or e.cloud in clouds]
         out += [(where, e, targets.part(rules, where, every), targets.part(actions, where, every))
-                for _, e in kept.values()]
+                for e in targets.entries(here, where, every, _addressed_by,
+                                         group=lambda e: (e.cloud, e.name, _addressed_by(e)))]
     return out
+
+
+def _addressed_by(expected: ExpectedAlarm) -> str:
+    """The field that names the alarm's resource: its ``alarm`` name, else its ``resource``, else none ("")."""
+    return "alarm" if expected.alarm is not None else "resource" if expected.resource is not None else ""
 
 
 def action_map(actions: Iterable[AlarmAction]) -> dict[str, AlarmAction]:
@@ -389,13 +384,8 @@ def secret_targets(section: SecretsSection, rotations: Records, vaults: Records,
         both = not (aws or azure)
         names = {key: targets.names(getattr(section, key), where, every) if aws or both else []
                  for key in ("secrets", "secret_prefixes", "kms_keys")}
-        kept = [(v, found) for v in section.key_vaults
-                if (azure or both) and (found := targets.address(v.name, where, every)) is not None]
-        best = {}
-        for v, (rank, name) in kept:
-            if name not in best or rank > best[name][0]:
-                best[name] = (rank, v.model_copy(update={"name": name}))
-        here = section.model_copy(update={**names, "key_vaults": [v for _, v in best.values()]})
+        vaults_here = targets.entries(section.key_vaults, where, every, "name") if azure or both else []
+        here = section.model_copy(update={**names, "key_vaults": vaults_here})
         out.append((where, here, mine, theirs))
     return out
 

@@ -135,12 +135,10 @@ def per_target(acls: Records, expected: WafConfiguration) -> list[tuple[str, Rec
         return [("", acls, expected)]
     out = []
     for where in every:
-        protects = targets.address(expected.protects, where, every)
-        acl = targets.address(expected.acl, where, every) if expected.acl else (0, None)
-        if protects is None or acl is None:
-            continue
-        out.append((where, targets.part(acls, where, every),
-                    expected.model_copy(update={"protects": protects[1], "acl": acl[1]})))
+        here = targets.entries([expected], where, every, "protects")
+        if expected.acl:
+            here = targets.entries(here, where, every, "acl")
+        out += [(where, targets.part(acls, where, every), config) for config in here]
     return out
 
 

@@ -8,6 +8,8 @@ a single-target cloud has ``where == ""`` and every helper here leaves it, its m
   blind spots naming no target.
 - ``names(entries, where)``: the profile's resource names that apply in a target: a bare ``name`` applies in
   every target, ``<target>/<name>`` and ``<target>/<region>/<name>`` only in theirs (stripped to ``name``).
+- ``entries(items, where, every, attr)``: the profile entries that apply in a target, each stripped of its
+  target, the most specific of several for one resource.
 - ``pick(entries, name, where, key)``: the most specific entry for one resource (target/region, then target,
   then the bare name), for sections that override per resource.
 - ``named(where, text)``: the message prefixed with its target, or as is for a single target.
@@ -15,7 +17,7 @@ a single-target cloud has ``where == ""`` and every helper here leaves it, its m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from golive.verdict import BlindSpot, Records
@@ -91,17 +93,22 @@ def names(entries: Iterable[str], where: str, every: Sequence[str] = ()) -> list
     return out
 
 
-def entries(items: Iterable[T], where: str, every: Sequence[str], attr: str) -> list[T]:
+def entries(items: Iterable[T], where: str, every: Sequence[str], attr: str | Callable[[T], str],
+            group: Callable[[T], Hashable] | None = None) -> list[T]:
     """The profile entries (pydantic models) that apply in ``where``, each with its ``attr`` name stripped of
-    the target; of several entries for the same resource the most specific applies."""
-    best: dict[str, tuple[int, T]] = {}
+    the target; of several entries for the same resource (within one ``group``) the most specific applies.
+    ``attr`` may be a function naming each entry's addressing field ("" for an entry that addresses no resource:
+    it applies in every target as written)."""
+    best: dict[tuple[Hashable, str], tuple[int, T]] = {}
     for item in items:
-        found = address(getattr(item, attr), where, every)
+        field = attr(item) if callable(attr) else attr
+        found = address(getattr(item, field), where, every) if field else (0, "")
         if found is None:
             continue
         rank, name = found
-        if name not in best or rank > best[name][0]:
-            best[name] = (rank, item.model_copy(update={attr: name}) if rank else item)  # type: ignore[attr-defined]
+        ident = (group(item) if group else None, name)
+        if ident not in best or rank > best[ident][0]:
+            best[ident] = (rank, item.model_copy(update={field: name}) if rank else item)  # type: ignore[attr-defined]
     return [item for _, item in best.values()]
 
 
