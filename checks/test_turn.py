@@ -104,25 +104,32 @@ _ABSENT = (" is not open to the world", " is open only in part (")
 def test_turn_firewall_opens_turn_and_nothing_more(section, profile, providers, evidence, judge):
     fw = _half(section, profile, "firewall")
     groups, hosts = tuple(fw.groups), tuple(fw.hosts)
-    rules = judge.saw(providers.gather("turn_ingress_rules", groups=groups, hosts=hosts))
     named = ", ".join(groups) or "the groups of " + ", ".join(hosts)
-    if not rules and not judge.blind:
-        judge.blind_to("the TURN firewall", f"no provider returned ingress rules (turn_ingress_rules) for {named}")
     required = turn_openings(fw.udp_port, fw.tcp_port, fw.tls_port, fw.relay_port_min, fw.relay_port_max)
     also = [Opening.parse(text, "accepted by the profile") for text in fw.also_open]
-    evidence.json("ingress rules seen", rules)
     evidence.json("openings required", [str(o) for o in required] + [f"{o} (also accepted)" for o in also])
-    every = targets.wheres(rules)
-    for where in every:  # each target's groups on their own (issue 18); one target: all the rules
-        here = targets.part(rules, where, every)
-        found = ingress_problems(here, required, also) if here else []
-        judge.record([replace(f, resource=targets.named(where, f.resource))
-                      for f in (firewall_facts(here, required, also) if here else [])])
-        for problem in (targets.named(where, p) for p in found):
-            if (here.blind if where else judge.blind) and any(word in problem for word in _ABSENT):  # unseen
-                judge.blind_to(problem.split(" (", 1)[0], f"not found open in the rules read ({named}); it may be "
-                                                          f"opened by a group behind the blind read")
-            else:
-                judge.find([problem])
+    providers.configured()  # no provider at all: could not observe, saying which to add
+    clouds = [c for c in ("aws", "azure") if providers.of(c)]
+    seen = []
+    for cloud in clouds:  # each cloud's firewall on its own: one cloud's opening never excuses another's closed port
+        rules = judge.saw(providers.gather("turn_ingress_rules", only=cloud, addressed=("groups", "hosts"),
+                                           groups=groups, hosts=hosts))
+        seen += rules
+        every = targets.wheres(rules)
+        for where in every:  # each target's groups on their own (issue 18); one target: all its rules
+            here = targets.part(rules, where, every)
+            label = where or (cloud if len(clouds) > 1 else "")
+            found = ingress_problems(here, required, also) if here else []
+            judge.record([replace(f, resource=targets.named(label, f.resource))
+                          for f in (firewall_facts(here, required, also) if here else [])])
+            for problem in (targets.named(label, p) for p in found):
+                if here.blind and any(word in problem for word in _ABSENT):  # it may sit behind the blind read
+                    judge.blind_to(problem.split(" (", 1)[0], f"not found open in the rules read ({named}); it may "
+                                                              f"be opened by a group behind the blind read")
+                else:
+                    judge.find([problem])
+    if not seen and not judge.blind:
+        judge.blind_to("the TURN firewall", f"no provider returned ingress rules (turn_ingress_rules) for {named}")
+    evidence.json("ingress rules seen", seen)
     evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])
     judge.conclude(f"TURN firewall on profile {profile.name}")

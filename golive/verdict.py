@@ -68,6 +68,8 @@ class Records(list):
     def __init__(self, items: Iterable[Any] = (), blind: Iterable[BlindSpot] = ()):
         super().__init__(items)
         self.blind: list[BlindSpot] = list(blind)
+        self.kind = ""  # what was read (the provider method), when gathered over several targets
+        self.per_target: dict[str, int] = {}  # target (of several) -> records it returned (0: read, nothing found)
 
     def add(self, found: Iterable[Any]) -> None:
         """Append records (keeping the blind spots they carry)."""
@@ -124,8 +126,12 @@ class Judgement:
         self.facts.extend(facts)
 
     def saw(self, records: Any) -> Any:
-        """Records as read; the reads that failed on the way become this test's blind spots."""
+        """Records as read; the reads that failed on the way become this test's blind spots. Over several
+        targets, how many records each target returned is a fact, so a target that suddenly returns nothing (a
+        wrong region, an emptied account) shows in the evidence and in what changed since the last run."""
         self.blind.extend(getattr(records, "blind", ()))
+        for where, count in getattr(records, "per_target", {}).items():
+            self.fact(where, f"{records.kind} returned", count)
         return records
 
     def blind_to(self, what: str | CouldNotObserve, why: str = "") -> None:

@@ -31,8 +31,8 @@ def _azure(started, **over):
     return {"azure": {**azure_block(started), "max_retries": 0, "timeout_s": 5, **over}}
 
 
-def _gate(pytester, providers):
-    turn = {"live": FIREWALL_ONLY, "firewall": LOCAL["firewall"]}
+def _gate(pytester, providers, groups=()):
+    turn = {"live": FIREWALL_ONLY, "firewall": {**LOCAL["firewall"], "groups": [*LOCAL["firewall"]["groups"], *groups]}}
     return run_gate(pytester, profile_dict({ITEM: turn}, providers=providers), "turn")
 
 
@@ -88,12 +88,27 @@ def test_a_blind_cloud_and_a_breach_on_the_other_is_non_compliant_naming_both(py
     assert result.summary["items"][ITEM]["blind_spots"]
 
 
-def test_an_opening_not_found_beside_a_blind_cloud_is_unseen_not_closed(pytester, lab):
-    """Azure's NSG lacks 3478/udp while the AWS read is denied: the opening may be in the unread security group,
-    so it is a blind spot (could not observe), never a breach."""
+def test_a_cloud_missing_an_opening_beside_a_blind_cloud_is_a_breach_of_that_cloud(pytester, lab):
+    """Azure's NSG lacks 3478/udp while the AWS read is denied: each cloud's firewall stands in front of its own
+    relays, so the unread AWS group cannot open Azure's port: a breach of Azure, with AWS named as not observed."""
     from golive.lab.aws.restricted import restricted_reader
     aws = lab("aws")
     result = _gate(pytester, {**_aws(aws, **restricted_reader(aws, ["ec2:DescribeSecurityGroups"])),
                               **_azure(lab("azure", "nsg-no-3478-udp"))})
+    _fails_with(result, "azure: 3478/udp (TURN over UDP) is not open to the world")
+    assert "DescribeSecurityGroups" in result.messages(ITEM), result.messages(ITEM)
+
+
+def test_one_clouds_opening_never_excuses_anothers_closed_port(pytester, lab):
+    """AWS's group lacks 3478/udp, Azure's NSG opens it: judged together the gap would vanish; each cloud alone."""
+    result = _gate(pytester, {**_aws(lab("aws", "sg-turn-no-3478-udp")), **_azure(lab("azure"))})
+    _fails_with(result, "aws: 3478/udp (TURN over UDP) is not open to the world")
+    assert "azure: " not in result.messages(ITEM), result.messages(ITEM)
+
+
+def test_an_opening_not_found_beside_a_blind_read_of_the_same_cloud_is_unseen_not_closed(pytester, lab):
+    """One AWS group is read, a second named group does not exist (a blind read): the opening the read group lacks
+    may be in the unread one, so it is a blind spot (could not observe), never a breach."""
+    result = _gate(pytester, _aws(lab("aws", "sg-turn-no-3478-udp")), groups=["sg-00000000000000000"])
     assert result.verdict(ITEM) == "could-not-observe", result.output
-    assert "3478/udp: not found open in the rules read" in result.messages(ITEM)
+    assert "3478/udp: not found open in the rules read" in result.messages(ITEM), result.messages(ITEM)

@@ -229,3 +229,71 @@ def test_rollout_names_the_target_of_each_workload_only_when_there_are_several()
     assert placed == alone  # the compliant target's workload is not named
     _, broken, _ = rollout.assess([replace(stuck, where="b/us-east-1")], section)
     assert broken == [f"b/us-east-1: {alone[0]}"], broken
+
+
+# --- TURN groups, log stores and rollout releases addressed to one target (issue 18) ---------------------------
+def test_a_turn_group_addressed_to_one_target_is_read_only_there(pytester, accounts):
+    """The broken account's group lacks 3478/udp; addressed to the compliant account only, the broken one is not
+    read for TURN at all (no DescribeSecurityGroups there), and the compliant one passes."""
+    chosen = {k: accounts[k] for k in ("compliant", "sg-turn-no-3478-udp")}
+    targets = [{**profile_block(s), "max_attempts": 1, "timeout_s": 5, "name": name} for name, s in chosen.items()]
+    groups = [f"compliant/{g}" for g in TURN["firewall"]["groups"]]
+    profile = profile_dict({"TURN": {"live": NA, "firewall": {**TURN["firewall"], "groups": groups}}},
+                           runbooks=["000", "002"], providers={"aws_targets": targets})
+    result = run_gate(pytester, profile, "turn")
+    assert result.verdict("TURN") == "passed", result.output
+    assert {c.target for c in _audit(pytester) if c.action == "ec2:DescribeSecurityGroups"} == {
+        "compliant/us-east-1"}
+
+
+def test_a_log_group_missing_from_one_region_is_judged_where_it_lives(pytester, accounts):
+    """A bare log group name read in two regions: the region that has it is judged (and passes); the other
+    region, which has no such group, is not a breach. Addressed to the region without it: "does not exist"."""
+    targets = [{**profile_block(accounts["compliant"]), "max_attempts": 1, "timeout_s": 5, "name": "compliant",
+                "regions": ["us-east-1", "eu-west-1"]}]
+    group = "/ecs/silenttalk-production-server"
+    for groups, verdict, said in (([group], "passed", None), ([f"compliant/eu-west-1/{group}"], "non-compliant",
+                                                               f"compliant/eu-west-1: log group {group} does not exist")):
+        profile = profile_dict({"LOGS-FLOWING": {"window_min": 60, "max_error_share": 0.05, "log_groups": groups}},
+                               runbooks=["000"], providers={"aws_targets": targets})
+        result = run_gate(pytester, profile, "logs_flowing")
+        assert result.verdict("LOGS-FLOWING") == verdict, result.output
+        assert said is None or said in result.messages("LOGS-FLOWING"), result.messages("LOGS-FLOWING")
+
+
+def test_a_release_addressed_to_one_target_applies_only_there():
+    from golive.compare import rollout
+    from golive.profile.items.rollout import RolloutSection
+    from golive.providers.records_rollout import Rollout
+    web = Rollout("aws", "ECS service", "c/web", "c", desired=3, ready=3, updated=3, state="COMPLETED",
+                  images=(("web", "repo/web:1.2.4"),))
+    section = RolloutSection.model_validate({"release": "1.2.3", "releases": {"canary/c/web": "1.2.4"}})
+    _, canary, _ = rollout.assess([replace(web, where="canary/us-east-1")], section)
+    _, prod, _ = rollout.assess([replace(web, where="prod/us-east-1")], section)
+    assert canary == [] and prod and "1.2.3" in prod[0], (canary, prod)
+    most = RolloutSection.model_validate({"releases": {"c": "1.2.3", "canary/c": "1.2.4",
+                                                       "canary/us-east-1/c/web": "1.2.5"}})
+    assert most.expected("c/web", "c", where="canary/us-east-1") == "1.2.5"
+    assert most.expected("c/other", "c", where="canary/eu-west-1") == "1.2.4"
+    assert most.expected("c/other", "c", where="prod/us-east-1") == "1.2.3"
+
+
+def test_each_target_says_how_many_records_it_returned():
+    from golive.profile.model import Providers as Config
+    from golive.providers import CloudProviders
+    from golive.verdict import Judgement
+
+    class Reader:
+        def __init__(self, found):
+            self.found = found
+
+        def things(self, names=()):
+            return [n for n in self.found if n in names]
+
+    cloud = CloudProviders(Config())
+    cloud.__dict__["targets"] = [("a/us-east-1", Reader(["x", "y"])), ("b/us-east-1", Reader([]))]
+    judge = Judgement()
+    judge.saw(cloud.gather("things", addressed=("names",), names=("x", "y", "a/y")))
+    assert [(f.resource, f.field, f.observed) for f in judge.facts] == [
+        ("a/us-east-1", "things returned", 2), ("b/us-east-1", "things returned", 0)]
+    assert cloud.gather("things", addressed=("names",), names=("a/x",)).per_target == {"a/us-east-1": 1}

@@ -24,6 +24,14 @@ def _age(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h" if seconds >= 5400 else f"{seconds / 60:.0f} min"
 
 
+def where_it_lives(flows: Iterable[LogFlow]) -> list[LogFlow]:
+    """A store read in several targets (a bare profile name): judged in the targets where it exists; "does not
+    exist" stays only when no target has it (an account without the group is not a breach of that account)."""
+    flows = list(flows)
+    present = {(f.kind, f.name) for f in flows if f.exists}
+    return [f for f in flows if f.exists or (f.kind, f.name) not in present]
+
+
 def assess(flows: Iterable[LogFlow], section: LogsFlowingSection, now: float) -> tuple[list[dict[str, Any]], list[str]]:
     pattern, window_s = re.compile(section.error_pattern), section.window_min * 60
     rows, problems = [], []

@@ -39,7 +39,7 @@ def assess(rollouts: Iterable[Rollout], section: RolloutSection, release: str | 
            ) -> tuple[list[dict[str, Any]], list[str], list[BlindSpot]]:
     rows, problems, blind = [], [], []
     for rec in rollouts:
-        expected = section.expected(rec.name, rec.scope, release)
+        expected = section.expected(rec.name, rec.scope, release, rec.where)
         found, unseen, versions = _judge(rec, section, expected)
         problems += found
         blind += [BlindSpot(what if not rec.where or what.startswith(f"{rec.where}:") else f"{rec.where}: {what}",

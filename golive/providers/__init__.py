@@ -20,6 +20,7 @@ from typing import Any
 
 from golive.audit import AuditLog
 from golive.cache import RunCache
+from golive.compare import targets
 from golive.profile.model import Providers
 from golive.verdict import BlindSpot, CouldNotObserve, Records
 
@@ -95,20 +96,39 @@ class CloudProviders:
                                                "or providers.kubernetes); add the one this environment runs on")
         return found
 
-    def gather(self, method: str, *args: Any, **kwargs: Any) -> Records:
+    def gather(self, method: str, *args: Any, only: str | None = None, addressed: tuple[str, ...] = (),
+               **kwargs: Any) -> Records:
         """Records of one kind from every configured cloud that knows that kind; what one cloud or read
-        could not see is a blind spot (``.blind``), and the other clouds' records still count."""
+        could not see is a blind spot (``.blind``), and the other clouds' records still count.
+
+        ``only``: one cloud's targets (aws | azure | kubernetes). ``addressed``: the keyword arguments holding
+        profile names that may be addressed to one target (``<target>[/<region>]/<name>``, issue 18): each
+        target reads the names that apply to it, stripped of the target; a target left with no name to read
+        where the profile named some is not read at all. ``Records.per_target`` counts what each target (of several)
+        returned when its reads all succeeded: a target that returns nothing shows (``judge.saw`` makes it a
+        fact), never passes unseen."""
         self.configured()  # no provider at all: could not observe
-        readers = [(where, read) for where, provider in self.targets
-                   if (read := getattr(provider, method, None)) is not None]
-        if any(where for where, _ in readers):  # several targets: concurrently, each target in its own thread
-            with ThreadPoolExecutor(max_workers=min(POOL, len(readers)), thread_name_prefix="golive-read") as pool:
-                answers = list(pool.map(lambda pair: _read(*pair, args, kwargs), readers))
+        pool = self.of(only) if only else self.targets
+        every = [where for where, _ in pool]
+        readers = []
+        for where, provider in pool:
+            read = getattr(provider, method, None)
+            mine = {**kwargs, **{k: tuple(targets.names(kwargs[k], where, every)) for k in addressed}}
+            if read is None or (addressed and any(kwargs[k] for k in addressed)
+                                and not any(mine[k] for k in addressed)):
+                continue
+            readers.append((where, read, mine))
+        if any(where for where, _, _ in readers):  # several targets: concurrently, each target in its own thread
+            with ThreadPoolExecutor(max_workers=min(POOL, len(readers)), thread_name_prefix="golive-read") as pool_:
+                answers = list(pool_.map(lambda r: _read(r[0], r[1], args, r[2]), readers))
         else:
-            answers = [_read(where, read, args, kwargs) for where, read in readers]
+            answers = [_read(where, read, args, mine) for where, read, mine in readers]
         out = Records()
-        for answer in answers:
+        out.kind = method
+        for (where, _, _), answer in zip(readers, answers, strict=True):
             out.add(answer)
+            if where and not answer.blind:
+                out.per_target[where] = out.per_target.get(where, 0) + len(answer)
         return out
 
 

@@ -41,6 +41,8 @@ class IngressRule:
     port_from, port_to: the destination port range, inclusive (0-65535 when every port)
     sources: CIDRs, service tags or group ids as the platform writes them ("0.0.0.0/0", "Internet", "sg-…")
     api: the API fields read, for evidence ("ec2:DescribeSecurityGroups IpPermissions")
+    cloud: "aws" or "azure": each cloud's firewall is judged on its own (one cloud's opening never excuses
+      another's closed port)
     """
 
     group: str
@@ -49,6 +51,7 @@ class IngressRule:
     port_to: int
     sources: tuple[str, ...]
     api: str = ""
+    cloud: str = ""
     where: str = ""  # the target it was read in, when the profile names several (issue 18)
 
     @property

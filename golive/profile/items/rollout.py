@@ -8,10 +8,12 @@ the gate's ``--release`` or ``release`` here; ``releases`` names another release
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
 from pydantic import Field, HttpUrl, StringConstraints
 
+from golive.compare.targets import specificity
 from golive.profile.base import NotApplicable, Section
 
 VERSION = r"^[A-Za-z0-9_][A-Za-z0-9._+-]{0,127}$"  # an image tag (Docker: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127})
@@ -35,7 +37,8 @@ class RolloutSection(Section):
                                             "gate's --release overrides it; unset: only 'every replica the same'")
     releases: dict[str, Release] = Field(default_factory=dict, max_length=500,
                                      description="workload name ('<namespace>/<name>', '<cluster>/<service>', site) "
-                                                 "or scope (namespace, ECS cluster, resource group) -> its release")
+                                                 "or scope (namespace, ECS cluster, resource group) -> its release; "
+                                                 "with several targets '<target>[/<region>]/<key>' for one target")
     own_versions: list[str] = Field(default_factory=list, max_length=500,
                                     description="workloads on their own versions (databases, brokers: "
                                                 "'<namespace>/kafka'): rolled out, every replica on one version, "
@@ -56,9 +59,18 @@ class RolloutSection(Section):
         """The health endpoints to read (none when the profile declares them not applicable)."""
         return [] if isinstance(self.health, NotApplicable) else self.health
 
-    def expected(self, name: str, scope: str, release: str | None = None) -> str | None:
-        """The release ``name`` must run: its own entry, its scope's, the gate's --release, else ``release``."""
-        if name in self.own_versions:
+    def expected(self, name: str, scope: str, release: str | None = None, where: str = "") -> str | None:
+        """The release ``name`` must run: its own entry, its scope's, the gate's --release, else ``release``.
+        With several targets a key may be addressed to one (``<target>[/<region>]/<name or scope>``); the most
+        specific key wins (target/region, then target, then the bare name)."""
+        if _best(self.own_versions, name, where) is not None:
             return None
-        found = self.releases.get(name) or self.releases.get(scope) or release or self.release
+        key = _best(self.releases, name, where) or _best(self.releases, scope, where)
+        found = self.releases[key] if key is not None else release or self.release
         return found.removeprefix("v") if found else None
+
+
+def _best(keys: Iterable[str], name: str, where: str) -> str | None:
+    """The most specific key addressing ``name`` in ``where`` (None when none does)."""
+    ranked = [(rank, key) for key in keys if (rank := specificity(key, name, where)) is not None]
+    return max(ranked)[1] if ranked else None

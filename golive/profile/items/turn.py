@@ -48,7 +48,9 @@ class TurnFirewall(Section):
     ``turn_ingress_rules``). Stands alone: it names the groups (or the addresses whose groups are read) and the
     ports the world must reach, so it needs no live server and no secret."""
 
-    groups: list[str] = Field(default_factory=list, description="security group ids/names or NSG names to read")
+    groups: list[str] = Field(default_factory=list,
+                              description="security group ids/names or NSG names to read; with several targets "
+                                          "'<target>[/<region>]/<name>' reads it in that target only")
     hosts: list[str] = Field(default_factory=list, description="when no groups are named: the TURN servers' public "
                                                                "or private addresses (or DNS names); the groups "
                                                                "attached to their network interfaces are read")

@@ -57,7 +57,7 @@ def effective_inbound(nsg: dict[str, Any]) -> list[IngressRule]:
                     left = cut
             for low, high in left:
                 out.append(IngressRule(
-                    group=nsg["name"], protocol=protocol, port_from=low, port_to=high, sources=(source,),
+                    group=nsg["name"], cloud="azure", protocol=protocol, port_from=low, port_to=high, sources=(source,),
                     api=f"network NetworkSecurityGroups {nsg['name']} securityRules/{rule['name']} (priority "
                         f"{p.get('priority')}, Allow)" + (f"; narrowed by Deny {', '.join(shadowed_by)}"
                                                           if shadowed_by else "")))
@@ -69,7 +69,7 @@ def _merge_sources(rules: list[IngressRule]) -> list[IngressRule]:
     merged: dict[tuple, list[str]] = {}
     for r in rules:
         merged.setdefault((r.group, r.protocol, r.port_from, r.port_to, r.api), []).append(*r.sources)
-    return [IngressRule(g, proto, lo, hi, tuple(dict.fromkeys(src)), api)
+    return [IngressRule(g, proto, lo, hi, tuple(dict.fromkeys(src)), api, cloud="azure")
             for (g, proto, lo, hi, api), src in merged.items()]
 
 
