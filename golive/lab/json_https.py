@@ -1,12 +1,16 @@
 """A small JSON-over-HTTPS server for lab components that emulate an API (Grafana's, later others): a handler base
-that answers JSON and logs one line per request, and a TLS listener with a lab certificate."""
+that answers JSON and logs one line per request, a TLS listener with a lab certificate, and the command line such a
+component runs as (``main``)."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import ssl
 import sys
+from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 class JsonHandler(BaseHTTPRequestHandler):
@@ -35,3 +39,19 @@ def serve_tls(port: int, handler: type[BaseHTTPRequestHandler], cert: str, key: 
     context.load_cert_chain(cert, key)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     server.serve_forever()
+
+
+def main(description: str, variants: Iterable[str], secret: str,
+         handler: Callable[[str, str], type[BaseHTTPRequestHandler]], tls13_only: bool = False) -> None:
+    """A component's ``__main__``: ``--port --variant --<secret>-file --cert --key``, then serve
+    ``handler(variant, the secret read from the file)`` over TLS until the process is stopped."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--variant", choices=tuple(variants), default="compliant")
+    parser.add_argument(f"--{secret}-file", dest="secret_file", metavar=f"{secret.upper()}_FILE", type=Path,
+                        required=True)
+    parser.add_argument("--cert", required=True)
+    parser.add_argument("--key", required=True)
+    args = parser.parse_args()
+    serve_tls(args.port, handler(args.variant, args.secret_file.read_text(encoding="utf-8").strip()), args.cert,
+              args.key, tls13_only=tls13_only)

@@ -12,16 +12,14 @@ Run as ``python -m golive.lab.components.grafana --port P --variant V --token-fi
 
 from __future__ import annotations
 
-import argparse
 import secrets
 import sys
 from http.server import BaseHTTPRequestHandler
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from golive.lab.component import Component
-from golive.lab.json_https import JsonHandler, serve_tls
+from golive.lab.json_https import JsonHandler, main
 from golive.lab.runtime import LabRuntime, tcp_ready
 
 UID, TITLE = "social-platform-prod", "Social Platform Production"
@@ -119,12 +117,4 @@ def _handler(variant: str, token: str) -> type[BaseHTTPRequestHandler]:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description="golive lab Grafana HTTP API")
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--variant", choices=tuple(VARIANTS), default="compliant")
-    parser.add_argument("--token-file", type=Path, required=True)
-    parser.add_argument("--cert", required=True)
-    parser.add_argument("--key", required=True)
-    args = parser.parse_args()
-    serve_tls(args.port, _handler(args.variant, args.token_file.read_text(encoding="utf-8").strip()), args.cert,
-              args.key)
+    main("golive lab Grafana HTTP API", VARIANTS, "token", _handler)

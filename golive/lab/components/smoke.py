@@ -9,16 +9,14 @@ Run as ``python -m golive.lab.components.smoke --port P --variant V --password-f
 
 from __future__ import annotations
 
-import argparse
 import json
 import secrets
 import sys
 import time
 from http.server import BaseHTTPRequestHandler
-from pathlib import Path
 
 from golive.lab.component import Component
-from golive.lab.json_https import JsonHandler, serve_tls
+from golive.lab.json_https import JsonHandler, main
 from golive.lab.runtime import LabRuntime, tcp_ready
 
 USER = "smoke@lab.golive.test"
@@ -98,12 +96,4 @@ def _handler(variant: str, password: str) -> type[BaseHTTPRequestHandler]:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description="golive lab smoke app")
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--variant", choices=tuple(VARIANTS), default="compliant")
-    parser.add_argument("--password-file", type=Path, required=True)
-    parser.add_argument("--cert", required=True)
-    parser.add_argument("--key", required=True)
-    args = parser.parse_args()
-    serve_tls(args.port, _handler(args.variant, args.password_file.read_text(encoding="utf-8").strip()), args.cert,
-              args.key, tls13_only=True)
+    main("golive lab smoke app", VARIANTS, "password", _handler, tls13_only=True)
