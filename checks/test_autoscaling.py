@@ -50,9 +50,13 @@ def _reader(live, providers):
     """A function returning (ScalingStatus, raw JSON or None) for the profile's scaler API."""
     if live.scaler.kind == "provider":
         def read():
-            found = providers.gather("scaling_status", live.scaler.resource)
+            found = providers.gather("scaling_status", addressed=("resource",), resource=live.scaler.resource)
             if not found:
                 raise CouldNotObserve(f"the scaler {live.scaler.resource}", "the providers returned no status")
+            if len(found) > 1:  # the same name in several targets: which one scales is the profile's choice
+                raise CouldNotObserve(f"the scaler {live.scaler.resource}", "found in several targets ("
+                                      + ", ".join(s.where or "?" for s in found) + "); address it as "
+                                      "<target>[/<region>]/<resource> in items.AUTOSCALING.live.scaler.resource")
             return found[0], None
         return read, None
     http = client(None, live.scaler.timeout_s)

@@ -153,3 +153,14 @@ def test_scaling_status_reads_each_cloud_and_ignores_the_others_resources(starte
     (plan,) = providers.gather("scaling_status", AZURE_SETTING)
     assert plan.replicas == 3 and plan.cpu_percent is None and "CpuPercentage: no datapoint" in plan.source  # the lab serves metrics, none for the plan
     assert providers.gather("scaling_status", "production/no-such-hpa-namespace/x") == []
+
+
+def test_the_scaler_resource_may_be_addressed_to_one_of_several_targets(started):
+    """Two accounts hold the same service: read bare it is found in both (the check then asks which); addressed
+    ``<target>/<resource>`` only that target is read (issue 18)."""
+    block = _aws_block(started("aws"))
+    providers = CloudProviders(Providers(aws_targets=[{**block, "name": "a"}, {**block, "name": "b"}]))
+    both = providers.gather("scaling_status", addressed=("resource",), resource=SERVER)
+    assert sorted(s.where for s in both) == ["a/us-east-1", "b/us-east-1"]
+    (one,) = providers.gather("scaling_status", addressed=("resource",), resource=f"b/{SERVER}")
+    assert one.where == "b/us-east-1" and (one.desired, one.replicas) == (3, 3)

@@ -113,7 +113,7 @@ class CloudProviders:
         readers = []
         for where, provider in pool:
             read = getattr(provider, method, None)
-            mine = {**kwargs, **{k: tuple(targets.names(kwargs[k], where, every)) for k in addressed}}
+            mine = {**kwargs, **{k: _applying(kwargs[k], where, every) for k in addressed}}
             if read is None or (addressed and any(kwargs[k] for k in addressed)
                                 and not any(mine[k] for k in addressed)):
                 continue
@@ -130,6 +130,13 @@ class CloudProviders:
             if where and not answer.blind:
                 out.per_target[where] = out.per_target.get(where, 0) + len(answer)
         return out
+
+
+def _applying(names: str | tuple[str, ...], where: str, every: list[str]) -> str | tuple[str, ...]:
+    """The profile names (or the one name) that apply in ``where``, stripped of their target ("" / () if none)."""
+    if isinstance(names, str):
+        return next(iter(targets.names([names], where, every)), "")
+    return tuple(targets.names(names, where, every))
 
 
 def read_at(where: str, read: Any, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None) -> Records:

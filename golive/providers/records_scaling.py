@@ -60,3 +60,4 @@ class ScalingStatus:
     desired: int | None
     cpu_percent: float | None
     source: str = ""
+    where: str = ""  # the target it was read in, when the profile names several (issue 18)

@@ -49,7 +49,9 @@ class ScalerApi(Section):
 
     kind: Literal["http-json", "provider"] = "http-json"
     url: HttpUrl | None = Field(default=None, description="http-json: a status endpoint answering JSON")
-    resource: str | None = Field(default=None, description="provider: the resource scaling_status() reads")
+    resource: str | None = Field(default=None,
+                                 description="provider: the resource scaling_status() reads; with several targets "
+                                             "'<target>[/<region>]/<resource>' reads it in one")
     replicas_field: str = "replicas"
     desired_field: str = "desired"
     cpu_field: str = "cpu_percent"
