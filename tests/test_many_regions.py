@@ -1,6 +1,7 @@
 """Two regions of one AWS account (issue 18 bullet 1; runbook 002's geo-redundancy needs a second region): the
 lab variant ``second-region-broken`` holds the compliant shape in us-east-1 and a standby copy of the MULTI-AZ
-estate in eu-west-1 whose Redis nodes sit in two zones. The breach in the second region is found and named with
+estate in eu-west-1 whose Redis nodes sit in two zones, and of the alarms, whose alerts topic there has no
+subscription. The breach in the second region is found and named with
 that region, the first region's compliant resources are not named, each (region, read) is one call, and an entry
 addressed to one region applies only there."""
 
@@ -14,6 +15,7 @@ import pytest
 from gate import profile_dict, run_gate
 from golive.audit import ApiCall
 from golive.lab.components.aws import profile_block
+from monitoring_profiles import section
 from test_check_multi_az import AWS_RESOURCES
 
 VARIANT = "second-region-broken"
@@ -28,11 +30,14 @@ def standby(lab):
     return lab("aws", VARIANT)
 
 
-def _profile(started, *extra: dict, **target) -> dict:
-    block = {**profile_block(started), "max_attempts": 1, "timeout_s": 5, "name": TARGET,
-             "regions": ["us-east-1", "eu-west-1"], **target}
+def _providers(started) -> dict:
+    return {"aws_targets": [{**profile_block(started), "max_attempts": 1, "timeout_s": 5, "name": TARGET,
+                             "regions": ["us-east-1", "eu-west-1"]}]}
+
+
+def _profile(started, *extra: dict) -> dict:
     return profile_dict({"MULTI-AZ": {"min_zones": 3, "resources": [*AWS_RESOURCES, *extra]}},
-                        providers={"aws_targets": [block]})
+                        providers=_providers(started))
 
 
 def _audit(pytester) -> list[ApiCall]:
@@ -74,3 +79,15 @@ def test_an_entry_addressed_to_one_region_applies_only_there(pytester, standby, 
     if verdict == "non-compliant":  # lowered in us-east-1, eu-west-1 still judged at three zones
         said = result.messages("MULTI-AZ")
         assert BREACH in said and f"{TARGET}/us-east-1: " not in said, said
+
+
+def test_alarms_are_judged_in_each_region_and_the_second_regions_topic_named(pytester, standby):
+    alarms = section("ALARMS", "aws")
+    result = run_gate(pytester, profile_dict({"ALARMS": alarms}, providers=_providers(standby)), "alarms")
+    said = result.messages("ALARMS")
+    assert result.verdict("ALARMS") == "non-compliant", result.output
+    findings = [line for line in said.splitlines() if line.lstrip().startswith("- ")]
+    assert len(findings) == len(alarms["alarms"]), said  # every runbook alarm in eu-west-1 notifies nobody
+    assert all(f"- {TARGET}/eu-west-1: " in line and "has no confirmed subscription" in line
+               for line in findings), said
+    assert f"{TARGET}/us-east-1: " not in said, said
