@@ -10,28 +10,15 @@ not what a second load machine would.
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import _lab
 
-from golive.lab.components.latency import COMPONENT  # noqa: E402
-from golive.lab.runtime import LabRuntime  # noqa: E402
-from golive.probes import loadgen  # noqa: E402
-
-LOCUSTFILE = '''
-from locust import FastHttpUser, task
-class HealthUser(FastHttpUser):
-    @task
-    def health(self):
-        self.client.get("/health")
-'''
+from golive.probes import loadgen
 
 
 def throughput(base: str, locustfile: Path, workers: int, seconds: float) -> tuple[float, dict]:
@@ -47,32 +34,23 @@ def throughput(base: str, locustfile: Path, workers: int, seconds: float) -> tup
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="golive-bench-") as tmp:
-        locustfile = Path(tmp) / "health.py"
-        locustfile.write_text(LOCUSTFILE, encoding="utf-8")
-        rt = LabRuntime(Path(tmp) / "lab")
-        try:
-            base = COMPONENT.start(rt, "compliant").endpoints["https"]
-            print(f"Locust load against lab nginx {base}/health, 20 users, {args.seconds:g} s per run, median of "
-                  f"{args.repeat}; machine with {len(os.sched_getaffinity(0))} cores (shared)")
-            medians = {}
-            for label, workers in (("one process", 0), ("master + 1 worker", 1), ("master + 2 workers", 2)):
-                rates = []
-                for _ in range(args.repeat):
-                    rate, final = throughput(base, locustfile, workers, args.seconds)
-                    rates.append(rate)
-                medians[workers] = statistics.median(rates)
-                split = f" per worker {sorted(final['workers'].values())}" if final.get("workers") else ""
-                print(f"  {label:<20} {medians[workers]:7.0f} req/s (runs: {', '.join(f'{r:.0f}' for r in rates)})"
-                      f"{split}")
-            print(f"  ratio 2 workers / 1 worker: {medians[2] / medians[1]:.2f}; "
-                  f"2 workers / one process: {medians[2] / medians[0]:.2f}")
-        finally:
-            rt.stop_all()
+    args = _lab.options(__doc__, 5.0, repeat=3)
+    with _lab.lab_nginx() as (_, site, locustfile):
+        base = site.endpoints["https"]
+        print(f"Locust load against lab nginx {base}/health, 20 users, {args.seconds:g} s per run, median of "
+              f"{args.repeat}; machine with {len(os.sched_getaffinity(0))} cores (shared)")
+        medians = {}
+        for label, workers in (("one process", 0), ("master + 1 worker", 1), ("master + 2 workers", 2)):
+            rates = []
+            for _ in range(args.repeat):
+                rate, final = throughput(base, locustfile, workers, args.seconds)
+                rates.append(rate)
+            medians[workers] = statistics.median(rates)
+            split = f" per worker {sorted(final['workers'].values())}" if final.get("workers") else ""
+            print(f"  {label:<20} {medians[workers]:7.0f} req/s (runs: {', '.join(f'{r:.0f}' for r in rates)})"
+                  f"{split}")
+        print(f"  ratio 2 workers / 1 worker: {medians[2] / medians[1]:.2f}; "
+              f"2 workers / one process: {medians[2] / medians[0]:.2f}")
     return 0
 
 

@@ -10,28 +10,16 @@
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import _lab
 
-from golive.lab.components.latency import COMPONENT  # noqa: E402
-from golive.lab.runtime import LabRuntime  # noqa: E402
-from golive.probes import loadgen, sampler  # noqa: E402
-from golive.verdict import CouldNotObserve  # noqa: E402
-
-LOCUSTFILE = '''
-from locust import FastHttpUser, task
-class HealthUser(FastHttpUser):
-    @task
-    def health(self):
-        self.client.get("/health")
-'''
+from golive.lab.runtime import LabRuntime
+from golive.probes import loadgen, sampler
+from golive.verdict import CouldNotObserve
 
 
 def _server_ms(log: Path, offset: int) -> list[float]:
@@ -54,10 +42,8 @@ def golive_per_core(url: str, ca: Path, seconds: float) -> None:
               f"sampler lag p95 {seen.sampler_lag_p95_ms:.2f} ms")
 
 
-def locust_per_core(base: str, seconds: float) -> None:
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
-        f.write(LOCUSTFILE)
-    run = loadgen.LoadRun(base, Path(f.name), ["HealthUser"], loadgen.LoadCaps(20, 20, 20_000, 1_000_000, seconds))
+def locust_per_core(base: str, locustfile: Path, seconds: float) -> None:
+    run = loadgen.LoadRun(base, locustfile, ["HealthUser"], loadgen.LoadCaps(20, 20, 20_000, 1_000_000, seconds))
     while run.running:
         time.sleep(0.2)
     final = run.stop()
@@ -65,11 +51,10 @@ def locust_per_core(base: str, seconds: float) -> None:
     print(f"  Locust FastHttpUser (20 users, closed loop, one process): {final.get('requests')} requests in "
           f"{seconds:g} s, {final.get('requests', 0) / seconds:.0f}/s, CPU {used:.2f} s under load -> "
           f"{final.get('requests', 0) / used:.0f} requests/s per core; failures {final.get('failures')}")
-    Path(f.name).unlink()
 
 
 def accuracy(rt: LabRuntime, variant: str, seconds: float, site=None) -> None:
-    site = site or COMPONENT.start(rt, variant)
+    site = site or _lab.COMPONENT.start(rt, variant)
     log = Path(site.endpoints["access_log"])
     caps = sampler.Caps(100, seconds, 100_000, 64, 2.0)
     offset = log.stat().st_size
@@ -83,23 +68,16 @@ def accuracy(rt: LabRuntime, variant: str, seconds: float, site=None) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=4.0)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="golive-bench-") as tmp:
-        rt = LabRuntime(Path(tmp))
-        try:
-            site = COMPONENT.start(rt, "compliant")
-            health = f"{site.endpoints['https']}/health"
-            print(f"throughput against lab nginx {health} (TLS 1.3, keep-alive), machine with "
-                  f"{len(__import__('os').sched_getaffinity(0))} cores:")
-            golive_per_core(health, rt.ca_file, args.seconds)
-            locust_per_core(site.endpoints["https"], args.seconds)
-            print("p95 accuracy at 100 req/s (open loop vs the server's $request_time):")
-            accuracy(rt, "compliant", args.seconds, site)
-            accuracy(rt, "fraction-delayed", args.seconds)
-        finally:
-            rt.stop_all()
+    args = _lab.options(__doc__, 4.0)
+    with _lab.lab_nginx() as (rt, site, locustfile):
+        health = f"{site.endpoints['https']}/health"
+        print(f"throughput against lab nginx {health} (TLS 1.3, keep-alive), machine with "
+              f"{len(__import__('os').sched_getaffinity(0))} cores:")
+        golive_per_core(health, rt.ca_file, args.seconds)
+        locust_per_core(site.endpoints["https"], locustfile, args.seconds)
+        print("p95 accuracy at 100 req/s (open loop vs the server's $request_time):")
+        accuracy(rt, "compliant", args.seconds, site)
+        accuracy(rt, "fraction-delayed", args.seconds)
     return 0
 
 
