@@ -41,6 +41,18 @@ def test_fails_with_the_reason_on_each_broken_variant(pytester, lab, lab_rt, var
     assert result.ret == 1
 
 
+def test_one_bad_replica_in_three_is_caught_every_connection_counted(pytester, lab, lab_rt):
+    """Behind a load balancer one replica of three never pongs: connection 3 fails and is the finding (no retry
+    on a fresh connection, which would most often land on a good replica and hide it)."""
+    site = lab("websocket", "one-in-three-no-pong")
+    result = run_gate(pytester, _ws(lab_rt, {"name": "signaling", "url": site.endpoints["wss"]}, connections=3),
+                      "websocket")
+    assert result.verdict("WEBSOCKET") == "non-compliant", result.output[-3000:]
+    said = result.messages("WEBSOCKET")
+    assert "connection 3: no pong to a ping within the deadline" in said, said
+    assert "connection 1:" not in said and "connection 2:" not in said, said
+
+
 def test_a_message_answered_wrongly_is_a_breach(pytester, lab, lab_rt):
     site = lab("websocket")
     result = run_gate(pytester, _ws(lab_rt, {"name": "echo", "url": site.endpoints["wss"], "message": "offer",

@@ -4,7 +4,7 @@ Serves WEBSOCKET (runbook 000 line 591 ``wscat -c wss://api.silenttalk.com``; ru
 ``wss://127.0.0.1:<https>/ws`` reaches the echo server on the ``backend`` port through nginx's proxy with the
 Upgrade and Connection headers set. Each broken variant changes one thing, named by the variant.
 
-Run the backend as ``python -m golive.lab.components.websocket --port P --mode echo|no-pong``.
+Run the backend as ``python -m golive.lab.components.websocket --port P --mode echo|no-pong|one-in-three``.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ VARIANTS: dict[str, tuple[str, WsVariant]] = {
     "no-upgrade-headers": ("nginx proxies /ws without proxy_set_header Upgrade/Connection: the backend sees a "
                            "plain request and answers 426", WsVariant(proxy="plain")),
     "no-pong": ("the server never answers pings (it still echoes messages and closes)", WsVariant(mode="no-pong")),
+    "one-in-three-no-pong": ("one backend of three is broken: every third connection gets no pong (the others "
+                             "answer), as behind a load balancer with one bad replica", WsVariant(mode="one-in-three")),
     "tls12-allowed": ("TLS 1.2 accepted as well as 1.3", WsVariant(protocols=("TLSv1.2", "TLSv1.3"))),
 }
 
@@ -88,10 +90,21 @@ def _drop_pongs(connection, request) -> None:  # noqa: ANN001 (websockets' proce
     connection.protocol.send_frame = lambda frame: None if frame.opcode is OP_PONG else send(frame)
 
 
+def _every_third(hook):  # noqa: ANN001, ANN202
+    """The one-in-three variant: ``hook`` on the 3rd, 6th, ... connection only (one bad replica of three)."""
+    seen = [0]
+
+    def maybe(connection, request) -> None:  # noqa: ANN001
+        seen[0] += 1
+        if seen[0] % 3 == 0:
+            hook(connection, request)
+    return maybe
+
+
 async def _serve(port: int, mode: str) -> None:
     from websockets.asyncio.server import serve
 
-    hook = _drop_pongs if mode == "no-pong" else None
+    hook = {"no-pong": _drop_pongs, "one-in-three": _every_third(_drop_pongs)}.get(mode)
     async with serve(_echo, "127.0.0.1", port, process_request=hook, ping_interval=None) as server:
         await server.serve_forever()
 
@@ -99,6 +112,6 @@ async def _serve(port: int, mode: str) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="golive lab WebSocket echo backend")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--mode", choices=("echo", "no-pong"), default="echo")
+    parser.add_argument("--mode", choices=("echo", "no-pong", "one-in-three"), default="echo")
     args = parser.parse_args()
     asyncio.run(_serve(args.port, args.mode))
