@@ -56,9 +56,6 @@ def _gate(pytester, started_by_name: dict, **subscriptions: str):
                                            providers={"azure_targets": targets}), "multi_az")
 
 
-def _audit(pytester) -> list[ApiCall]:
-    return [ApiCall(**json.loads(line)) for line in (pytester.path / "audit.jsonl").read_text().splitlines()]
-
 
 def _subscription_of(call: ApiCall) -> str:
     parts = call.path.split("/")
@@ -103,7 +100,7 @@ def test_two_subscriptions_each_judged_named_and_read_at_their_own_urls(pytester
     assert FINDING in said and "ok: " not in said, said
     assert result.summary["items"]["MULTI-AZ"].get("blind_spots", []) == []
 
-    calls = _audit(pytester)
+    calls = result.calls()
     assert calls and not [c for c in calls if not c.is_read]
     ids = {name: s.endpoints["subscription_id"] for name, s in started.items()}
     assert {c.target for c in calls} == {"ok", "broken"}  # every call names its target
@@ -121,10 +118,11 @@ def test_a_subscription_nobody_holds_is_a_named_blind_spot_beside_the_broken_fin
     blind = result.summary["items"]["MULTI-AZ"].get("blind_spots", [])
     assert blind and all("gone" in b and NOBODY in b and "SubscriptionNotFound" in b for b in blind), blind
     assert "gone" in said and "SubscriptionNotFound" in said, said  # listed after the finding
+    assert "check providers.azure_targets[gone].subscription_id" in said, said  # the entry to fix
     assert not [line for line in said.splitlines() if line.startswith("- gone") and "not found" in line
                 and "SubscriptionNotFound" not in line], said  # unseen, never "not found"
 
-    calls = _audit(pytester)
+    calls = result.calls()
     assert {c.target for c in calls} == {"broken", "gone"}
     assert {_subscription_of(c) for c in calls if c.target == "gone"} == {NOBODY}
     assert {_subscription_of(c) for c in calls if c.target == "broken"} == {subscription_for(BROKEN)}

@@ -50,6 +50,11 @@ class AwsProvider(Section):
     max_attempts: int = Field(default=5, ge=1, le=20, description="botocore 'standard' retry mode attempts")
     timeout_s: float = Field(default=10.0, gt=0, le=120, description="connect and read timeout of each API call")
 
+    @property
+    def field(self) -> str:
+        """Where this account sits in the profile, for messages that say what to fix."""
+        return "providers.aws"
+
 
 class AzureProvider(Section):
     """One subscription and resource group in one Azure cloud; credentials come from DefaultAzureCredential."""
@@ -70,6 +75,11 @@ class AzureProvider(Section):
     ca_bundle: Path | None = None
     timeout_s: float = Field(default=20.0, gt=0, le=120, description="connect and read timeout of each ARM request")
     max_retries: int = Field(default=4, ge=0, le=20, description="retries of throttled (429) and failed requests")
+
+    @property
+    def field(self) -> str:
+        """Where this subscription sits in the profile, for messages that say what to fix."""
+        return "providers.azure"
 
     @model_validator(mode="before")
     @classmethod
@@ -110,6 +120,11 @@ class KubernetesProvider(Section):
     page_size: int = Field(default=500, ge=1, le=5000, description="list page size (limit/continue)")
     max_attempts: int = Field(default=4, ge=1, le=10, description="attempts per request when throttled (429/503)")
 
+    @property
+    def field(self) -> str:
+        """Where this cluster sits in the profile, for messages that say what to fix."""
+        return "providers.kubernetes"
+
     @model_validator(mode="after")
     def _one_source(self) -> KubernetesProvider:
         if self.in_cluster and self.kubeconfig is not None:
@@ -133,6 +148,10 @@ class AwsTarget(AwsProvider):
     session_name: str = Field(default="golive", pattern=r"^[\w+=,.@-]{2,64}$",
                               description="RoleSessionName, as CloudTrail shows the session")
 
+    @property
+    def field(self) -> str:
+        return f"providers.aws_targets[{self.name}]"
+
     @model_validator(mode="after")
     def _regions(self) -> AwsTarget:
         bad = [r for r in self.regions if not AWS_REGION.match(r)]
@@ -151,11 +170,19 @@ class AzureTarget(AzureProvider):
 
     name: str = Field(pattern=TARGET_NAME, description="how findings and profile entries address this subscription")
 
+    @property
+    def field(self) -> str:
+        return f"providers.azure_targets[{self.name}]"
+
 
 class KubernetesTarget(KubernetesProvider):
     """One cluster (kubeconfig context) among several (``providers.kubernetes_targets``)."""
 
     name: str = Field(pattern=TARGET_NAME, description="how findings and profile entries address this cluster")
+
+    @property
+    def field(self) -> str:
+        return f"providers.kubernetes_targets[{self.name}]"
 
 
 class Providers(Section):

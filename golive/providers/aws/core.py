@@ -220,18 +220,18 @@ def explain(exc: Exception, config: AwsConfig) -> str:
         f" (credentials file {config.credentials_file})" if config.credentials_file else "")
     if isinstance(exc, ProfileNotFound):
         return (f"AWS profile {config.profile!r} is not configured{' in ' + str(config.credentials_file) if config.credentials_file else ''}; "
-                f"create it (`aws configure --profile {config.profile}` / `aws sso login`) or fix providers.aws.profile")
+                f"create it (`aws configure --profile {config.profile}` / `aws sso login`) or fix {config.field}.profile")
     if isinstance(exc, NoCredentialsError | PartialCredentialsError):
-        return (f"no usable AWS credentials from {who}; set AWS_PROFILE or providers.aws.profile, run "
+        return (f"no usable AWS credentials from {who}; set AWS_PROFILE or {config.field}.profile, run "
                 f"`aws sso login`, or run golive where an instance/task role is available ({exc})")
     if isinstance(exc, NoRegionError):
-        return "no AWS region; set providers.aws.region"
+        return f"no AWS region; set {config.field}.region"
     if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
         return (f"could not connect to {getattr(exc, 'kwargs', {}).get('endpoint_url') or config.endpoint_url or 'AWS'}"
                 f" ({exc}); check network/proxy access to the endpoint"
                 + ("; for the lab, start it with `golive lab up`" if config.endpoint_url else ""))
     if isinstance(exc, ReadTimeoutError):
-        return f"no answer within {config.timeout_s:g} s ({exc}); raise providers.aws.timeout_s or retry later"
+        return f"no answer within {config.timeout_s:g} s ({exc}); raise {config.field}.timeout_s or retry later"
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         code, message = str(error.get("Code", "")), error.get("Message", "")
@@ -242,6 +242,6 @@ def explain(exc: Exception, config: AwsConfig) -> str:
             return f"the credentials of {who} were refused ({code}: {message}); refresh them (`aws sso login`)"
         if code in THROTTLED:
             return (f"throttled after {config.max_attempts} attempts ({code}: {message}); raise "
-                    f"providers.aws.max_attempts or run again later")
+                    f"{config.field}.max_attempts or run again later")
         return f"the API answered {code or exc.response.get('ResponseMetadata', {}).get('HTTPStatusCode')}: {message or exc}"
     return f"{type(exc).__name__}: {exc}"

@@ -232,7 +232,7 @@ class AzureProvider:
                 if name == "logquery":  # the Log Analytics query API (LOGS-FLOWING), not ARM
                     if self.cloud.logs_endpoint is None:
                         raise CouldNotObserve(self.target("Log Analytics query API"), "the custom cloud names no "
-                                              "logs_endpoint; add providers.azure.logs_endpoint to the profile")
+                                              f"logs_endpoint; add {self.config.field}.logs_endpoint to the profile")
                     from azure.monitor.query import LogsQueryClient
                     kwargs.pop("base_url")
                     kwargs.update(endpoint=self.cloud.logs_endpoint, credential_scopes=[self.cloud.logs_scope])
@@ -314,17 +314,17 @@ class AzureProvider:
                                            f"Reader role on resource group {self.resource_group}")
         if isinstance(exc, ResourceNotFoundError):
             return CouldNotObserve(target, f"ARM answered 404 {_code(exc)}: {_message(exc)}; check "
-                                           f"providers.azure.subscription_id/resource_group and the resource name "
+                                           f"{self.config.field}.subscription_id/resource_group and the resource name "
                                            f"in the profile")
         if isinstance(exc, HttpResponseError) and exc.status_code == 429:
             return CouldNotObserve(target, f"ARM kept throttling (HTTP 429) after {self.config.max_retries} "
-                                           f"retries; run again later or raise providers.azure.max_retries")
+                                           f"retries; run again later or raise {self.config.field}.max_retries")
         if isinstance(exc, HttpResponseError):
             return CouldNotObserve(target, f"{api} answered HTTP {exc.status_code} {_code(exc)}: {_message(exc)}")
         if isinstance(exc, (ServiceRequestError, ServiceResponseError)):
             return CouldNotObserve(target, f"{api} at {where} could not be reached ({_first_line(exc)}); "
-                                           f"check the network path, providers.azure.cloud ({setting}) and the trust store "
-                                           f"(providers.azure.ca_bundle)")
+                                           f"check the network path, {self.config.field}.cloud ({setting}) and the trust "
+                                           f"store ({self.config.field}.ca_bundle)")
         if isinstance(exc, AzureError):
             return CouldNotObserve(target, f"{type(exc).__name__}: {_first_line(exc)}")
         return None

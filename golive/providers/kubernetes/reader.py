@@ -74,7 +74,7 @@ class KubeReader:
                 return self._audited(client.ApiClient(configuration))
             path = self.config.kubeconfig
             if path is not None and not Path(path).is_file():
-                raise CouldNotObserve(self.target, f"kubeconfig {path} does not exist; point providers.kubernetes."
+                raise CouldNotObserve(self.target, f"kubeconfig {path} does not exist; point {self.config.field}."
                                                    f"kubeconfig at the cluster's kubeconfig (for the lab: run "
                                                    f"`golive lab up`)")
             return self._audited(config.new_client_from_config(
