@@ -28,6 +28,11 @@ class GateResult:
         tests = self.summary.get("items", {}).get(item_id, {}).get("tests", [])
         return "\n".join(t["message"] for t in tests if t["message"])
 
+    def calls(self) -> list:
+        """The cloud API calls the run audited (its audit.jsonl, beside allure-results)."""
+        from golive.audit import AuditLog
+        return AuditLog(self.allure_dir.parent / "audit.jsonl").calls()
+
     def attachments(self) -> str:
         """Every attachment and result file the run wrote, as one text (for redaction/evidence asserts)."""
         return "\n".join(p.read_text(errors="replace") for p in sorted(self.allure_dir.iterdir()) if p.is_file())

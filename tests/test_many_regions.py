@@ -7,13 +7,11 @@ addressed to one region applies only there."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 import pytest
 
 from gate import profile_dict, run_gate
-from golive.audit import ApiCall
 from golive.lab.components.aws import profile_block
 from monitoring_profiles import section
 from test_check_multi_az import AWS_RESOURCES
@@ -40,9 +38,6 @@ def _profile(started, *extra: dict) -> dict:
                         providers=_providers(started))
 
 
-def _audit(pytester) -> list[ApiCall]:
-    return [ApiCall(**json.loads(line)) for line in (pytester.path / "audit.jsonl").read_text().splitlines()]
-
 
 def test_the_second_regions_breach_is_named_with_its_region_and_each_region_read_once(pytester, standby):
     result = run_gate(pytester, _profile(standby), "multi_az")
@@ -53,7 +48,7 @@ def test_the_second_regions_breach_is_named_with_its_region_and_each_region_read
     assert f"{TARGET}/us-east-1: " not in said, said  # the first region's compliant resources are not named
     assert result.summary["items"]["MULTI-AZ"].get("blind_spots", []) == []
 
-    calls = _audit(pytester)
+    calls = result.calls()
     assert calls and not [c for c in calls if not c.is_read]
     per_region: dict[str, Counter] = {}
     for call in calls:
@@ -65,7 +60,7 @@ def test_the_second_regions_breach_is_named_with_its_region_and_each_region_read
     alone = run_gate(pytester, profile_dict({"MULTI-AZ": {"min_zones": 3, "resources": AWS_RESOURCES}},
                                             providers={"aws": profile_block(standby)}), "multi_az")
     assert alone.verdict("MULTI-AZ") == "passed", alone.output  # us-east-1 alone is compliant
-    once = Counter(c.action for c in _audit(pytester))
+    once = Counter(c.action for c in alone.calls())
     assert per_region[f"{TARGET}/us-east-1"] == once, (per_region, once)
     assert per_region[f"{TARGET}/eu-west-1"] == once, (per_region, once)  # the standby holds the same shape
 

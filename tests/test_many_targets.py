@@ -3,14 +3,13 @@ regions in one gate, each judged on its own and named in its findings, read conc
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import replace
 
 import pytest
 
 from gate import profile_dict, run_gate
-from golive.audit import ApiCall, aws_call
+from golive.audit import aws_call
 from golive.compare import zones
 from golive.lab.aws.seeds import account_for
 from golive.lab.components.aws import profile_block
@@ -101,7 +100,7 @@ def test_each_account_and_region_is_judged_on_its_own_and_named(pytester, starte
     assert "assumed/us-east-1: ALB silenttalk-production-alb: 2 zones" in said, said  # read through the role
     assert "compliant/" not in said and result.summary["items"]["MULTI-AZ"].get("blind_spots", []) == []
 
-    calls = _audit(pytester)
+    calls = result.calls()
     assert not [c for c in calls if not c.is_read]
     assumed = [c for c in calls if c.action == "sts:AssumeRole"]
     assert [(c.path, c.target) for c in assumed] == [(_targets(started)[-1]["role_arn"], "assumed/us-east-1")]
@@ -117,12 +116,9 @@ def test_each_account_and_region_is_judged_on_its_own_and_named(pytester, starte
     single = run_gate(pytester, profile_dict({"MULTI-AZ": {"min_zones": 3, "resources": AWS_RESOURCES}},
                                              providers={"aws": profile_block(started["compliant"])}), "multi_az")
     assert single.verdict("MULTI-AZ") == "passed", single.output
-    alone = Counter(c.action for c in _audit(pytester))
+    alone = Counter(c.action for c in single.calls())
     assert all(per_target[t] == alone for t in per_target if t != "compliant/eu-west-1"), (per_target, alone)
 
-
-def _audit(pytester) -> list[ApiCall]:
-    return [ApiCall(**json.loads(line)) for line in (pytester.path / "audit.jsonl").read_text().splitlines()]
 
 
 def test_compliant_accounts_and_regions_pass_together(pytester, started):
@@ -149,7 +145,7 @@ def test_two_subscriptions_or_clusters_each_judged_and_named(pytester, lab, clou
     said = result.messages("MULTI-AZ")
     assert result.verdict("MULTI-AZ") == "non-compliant", result.output
     assert reason in said and "ok: " not in said, said
-    calls = _audit(pytester)
+    calls = result.calls()
     assert calls and not [c for c in calls if not c.is_read]
     assert {c.target for c in calls} == {"ok", "broken"}, {c.target for c in calls}  # every call names its target
 
@@ -242,7 +238,7 @@ def test_a_turn_group_addressed_to_one_target_is_read_only_there(pytester, accou
                            runbooks=["000", "002"], providers={"aws_targets": targets})
     result = run_gate(pytester, profile, "turn")
     assert result.verdict("TURN") == "passed", result.output
-    assert {c.target for c in _audit(pytester) if c.action == "ec2:DescribeSecurityGroups"} == {
+    assert {c.target for c in result.calls() if c.action == "ec2:DescribeSecurityGroups"} == {
         "compliant/us-east-1"}
 
 
