@@ -146,9 +146,10 @@ def _bundle(args: argparse.Namespace) -> int:
 def _audit_policy(args: argparse.Namespace) -> int:
     from golive import audit, least_privilege
 
+    args.audit = args.audit or str(default_reports() / f"{'' if args.use == 'gate' else 'watch-'}audit.jsonl")
     calls = audit.AuditLog(Path(args.audit)).calls()
     if not calls:
-        print(f"golive audit-policy: no calls recorded in {args.audit}; run the gate first", file=sys.stderr)
+        print(f"golive audit-policy: no calls recorded in {args.audit}; run the {args.use} first", file=sys.stderr)
         return USAGE
     writes = [c for c in calls if not c.is_read]
     if writes:
@@ -156,7 +157,7 @@ def _audit_policy(args: argparse.Namespace) -> int:
               f"no read-only policy can cover them", file=sys.stderr)
         return USAGE
     try:
-        document = least_privilege.DOCUMENTS[args.cloud](calls)
+        document = least_privilege.document(args.cloud, calls, args.use)
     except least_privilege.UnknownToReference as exc:
         print(f"golive audit-policy: {exc}", file=sys.stderr)
         return USAGE
@@ -225,8 +226,12 @@ def main(argv: list[str] | None = None) -> int:
     bundle.set_defaults(func=_bundle)
     policy = sub.add_parser("audit-policy", help="the least-privilege read-only policy for what a run called")
     policy.add_argument("cloud", choices=["aws", "azure", "kubernetes"], help="which cloud's policy to print")
-    policy.add_argument("--audit", default=str(default_reports() / "audit.jsonl"),
-                        help="the run's audit (default: REPORTS/audit.jsonl)")
+    policy.add_argument("--for", dest="use", choices=["gate", "watch"], default="gate",
+                        help="whose calls: the gate's (REPORTS/audit.jsonl, the 'golive reader' role) or golive "
+                             "watch's (REPORTS/watch-audit.jsonl, the 'golive watch' role)")
+    policy.add_argument("--audit", default=None,
+                        help="the run's audit (default: REPORTS/audit.jsonl, or REPORTS/watch-audit.jsonl with "
+                             "--for watch)")
     policy.set_defaults(func=_audit_policy)
     diff = sub.add_parser("diff", help="what changed between two runs: verdicts, judged values, resources")
     diff.add_argument("old", nargs="?", default=None,

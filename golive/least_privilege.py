@@ -264,6 +264,22 @@ def kubernetes_cluster_role(calls: Iterable[ApiCall], known: frozenset[tuple[str
 DOCUMENTS = {"aws": iam_policy, "azure": azure_role, "kubernetes": kubernetes_cluster_role}
 SHIPPED = {"aws": "iam/golive-readonly-aws.json", "azure": "iam/golive-reader-azure-role.json",
            "kubernetes": "iam/golive-reader-clusterrole.json"}
+#: ``golive watch`` reads the clouds' metrics, which the gate never calls: its own, smaller documents
+WATCH_SHIPPED = {"aws": "iam/golive-watch-aws.json", "azure": "iam/golive-watch-azure-role.json"}
+_NAMES = {"gate": ("golive reader", "golive-reader", "its go-live checks"),
+          "watch": ("golive watch", "golive-watch", "its post-deploy watch (cloud metrics)")}
+
+
+def document(cloud: str, calls: Iterable[ApiCall], use: str = "gate") -> dict:
+    """The least-privilege document of ``cloud`` for what a gate run (``use="gate"``) or a ``golive watch``
+    (``"watch"``) called; the Azure role and ClusterRole are named after their use, so both can be assigned."""
+    found = DOCUMENTS[cloud](calls)
+    role, cluster_role, what = _NAMES[use]
+    if cloud == "azure":
+        found.update(Name=role, Description=f"Read-only access golive needs for {what} (generated from an audit).")
+    elif cloud == "kubernetes":
+        found["metadata"]["name"] = cluster_role
+    return found
 
 
 def render(document: dict) -> str:
@@ -271,19 +287,23 @@ def render(document: dict) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def shipped_drift(calls: list[ApiCall], root: Path) -> list[str]:
+def shipped_drift(calls: list[ApiCall], root: Path, use: str = "gate") -> list[str]:
     """Shipped documents under ``root`` that differ from what ``calls`` need, each with how to regenerate it."""
     import difflib
 
     drift = []
-    for cloud, relative in SHIPPED.items():
-        wanted = render(DOCUMENTS[cloud](calls))
+    run = ("run the lab gate (.venv/bin/python -m pytest -m production --profile local checks/)" if use == "gate"
+           else "run `golive watch` against the lab (tests/test_watch_metrics.py does)")
+    audit = "" if use == "gate" else " --for watch"
+    for cloud, relative in (SHIPPED if use == "gate" else WATCH_SHIPPED).items():
+        if use == "watch" and not any(c.cloud == cloud for c in calls):
+            continue  # each lab watch reads one cloud's metrics
+        wanted = render(document(cloud, [c for c in calls if c.cloud == cloud], use))
         path = root / relative
         shipped = path.read_text(encoding="utf-8") if path.exists() else ""
         if shipped != wanted:
             diff = list(difflib.unified_diff(shipped.splitlines(), wanted.splitlines(), relative, "regenerated",
                                              lineterm="", n=0))
-            drift.append(f"{relative} is not what the lab gate's audit calls for; regenerate it: run the lab gate "
-                         f"(.venv/bin/python -m pytest -m production --profile local checks/), then "
-                         f"`.venv/bin/golive audit-policy {cloud} > {relative}`\n" + "\n".join(diff[:60]))
+            drift.append(f"{relative} is not what the lab {use}'s audit calls for; regenerate it: {run}, then "
+                         f"`.venv/bin/golive audit-policy {cloud}{audit} > {relative}`\n" + "\n".join(diff[:60]))
     return drift

@@ -167,3 +167,18 @@ def test_a_stale_shipped_policy_is_named_with_the_command_that_regenerates_it(tm
     [drift] = shipped_drift(calls, tmp_path)
     assert "`.venv/bin/golive audit-policy aws > iam/golive-readonly-aws.json`" in drift
     assert '-        "s3:ListBuckets"' in drift and '+        "s3:ListAllMyBuckets"' in drift
+
+
+def test_audit_policy_for_the_watch_reads_the_watch_audit_and_names_its_own_role(tmp_path, monkeypatch, capsys):
+    from golive import cli
+    from golive.audit import AuditLog
+
+    monkeypatch.setenv("GOLIVE_REPORTS_DIR", str(tmp_path))
+    log = AuditLog(tmp_path / "watch-audit.jsonl")
+    log.record(azure_call("GET", "https://m/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/a/"
+                                 "providers/Microsoft.Insights/metrics"))
+    assert cli.main(["audit-policy", "azure", "--for", "watch"]) == 0
+    role = json.loads(capsys.readouterr().out)
+    assert role["Name"] == "golive watch" and role["Actions"] == ["Microsoft.Insights/metrics/read"]
+    assert cli.main(["audit-policy", "azure"]) != 0  # the gate's audit.jsonl is not there
+    assert "no calls recorded in" in capsys.readouterr().err

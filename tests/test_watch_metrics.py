@@ -15,12 +15,12 @@ from pathlib import Path
 import azure.mgmt.monitor  # noqa: F401  (imported before the watch runs in-process, as the gate self-tests do)
 import yaml
 
-from gate import profile_dict
+from gate import ROOT, profile_dict
 from golive import cli
 from golive.audit import AuditLog
 from golive.lab.components.aws import profile_block
 from golive.lab.components.azure import profile_block as azure_block
-from golive.least_privilege import azure_role, iam_policy
+from golive.least_privilege import azure_role, iam_policy, shipped_drift
 from golive.profile.watch import WatchTriggers
 from golive.providers.records_watch import MetricInterval
 from golive.watch import COULD_NOT_OBSERVE, HOLDING, ROLL_BACK, Figures, conclude, metric_triggers
@@ -90,6 +90,7 @@ def test_compliant_cloudwatch_metrics_hold(lab, lab_rt, tmp_path, capsys):
     assert {c.action for c in calls} == {"monitoring:GetMetricData", "elasticloadbalancing:DescribeLoadBalancers"}
     policy = iam_policy(calls)["Statement"][0]["Action"]  # least privilege maps every call the watch made
     assert policy == ["cloudwatch:GetMetricData", "elasticloadbalancing:DescribeLoadBalancers"]
+    assert not shipped_drift(calls, ROOT, "watch")  # iam/golive-watch-aws.json grants exactly these
 
 
 def test_5xx_jumping_midway_in_cloudwatch_rolls_back_naming_the_metric(lab, lab_rt, tmp_path, capsys):
@@ -127,7 +128,8 @@ def test_azure_monitor_metrics_hold_and_roll_back_on_http5xx(lab, lab_rt, tmp_pa
         first = doc["metric_series"][0]
         assert first["service"] == "Azure Monitor" and first["p95_ms"] is None and first["mean_ms"] == 80.0
         assert any("average only" in n for n in doc["not_read"])
-        assert azure_role(AuditLog(reports / "watch-audit.jsonl").calls())["Actions"] == [
-            "Microsoft.Insights/metrics/read"]
+        calls = AuditLog(reports / "watch-audit.jsonl").calls()
+        assert azure_role(calls)["Actions"] == ["Microsoft.Insights/metrics/read"]
+        assert not shipped_drift(calls, ROOT, "watch")  # iam/golive-watch-azure-role.json grants exactly this
     assert "ROLL BACK: error rate > 5 % (Azure Monitor Http5xx / Requests) from the cloud metric: error rate 20.0 %" \
         in out
