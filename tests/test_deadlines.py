@@ -81,7 +81,7 @@ def test_no_complete_response_within_the_deadline_is_no_answer(server, mode):
     started = time.monotonic()
     with http.client(None, 1.0) as client, pytest.raises(http.DeadlineExceeded, match=r"no complete response in 1 s"):
         client.get(url)
-    assert time.monotonic() - started < 1.6  # the deadline, not the server, decides
+    assert time.monotonic() - started < 2.5  # the deadline (1 s), not the server (it drips on), decides
 
 
 def test_an_endless_body_stops_at_the_cap(server):
