@@ -18,7 +18,7 @@ from typing import Any
 
 from golive import discover_catalogue as cat
 from golive.discover_merge import offered_lines
-from golive.discover_yaml import Noted, plain, render
+from golive.discover_yaml import Listed, Noted, plain, render
 from golive.providers import CloudProviders
 from golive.registry import BY_ID, ITEMS
 from golive.verdict import BlindSpot, CouldNotObserve, Records
@@ -214,7 +214,7 @@ def _live_entries(estate: Estate, entry: Callable[[str], dict[str, Any]], *decid
         return None
     above = (f"{DECIDE} remove hosts that are not live yet, or declare the live half not applicable before "
              "traffic",) + decide
-    return Noted([Noted(entry(h), "seen on " + ", ".join(where)) for h, where in sources.items()], "", above)
+    return Noted(Listed(Noted(entry(h), "seen on " + ", ".join(where)) for h, where in sources.items()), "", above)
 
 
 def _sec_headers(estate: Estate, ask: Ask) -> Any:
@@ -244,7 +244,7 @@ def _multi_az(estate: Estate, ask: Ask) -> Any:
             if short else ()
         entries.append(Noted(entry, seen, above))
     return {"min_zones": Noted(3, "runbooks 000/002/003/004: three zones for every tier"),
-            "min_replicas": 3, "resources": entries}
+            "min_replicas": 3, "resources": Listed(entries)}
 
 
 def _backups(estate: Estate, ask: Ask) -> Any:
@@ -261,11 +261,11 @@ def _backups(estate: Estate, ask: Ask) -> Any:
     if "001" in ask.runbooks:
         section["max_age_h"] = Noted(24, "runbook 001: backup verified < 24 h old")
     by_resource = {c: sorted({s.plan for s in plans if c in s.covers}) for c in covered}
-    section["resources"] = [Noted(c, f"backed up by {', '.join(by_resource[c])}") for c in covered]
-    section["schedules"] = [Noted(p, f"{', '.join(sorted({s.expression for s in plans if s.plan == p}))}, kept "
-                                     f"{_days({s.retention_days for s in plans if s.plan == p})}")
-                            for p in sorted({s.plan for s in plans})]
-    section["cross_region"] = Noted(copied, "copies to another region seen (runbook 002: geo-redundant); "
+    section["resources"] = Listed(Noted(c, f"backed up by {', '.join(by_resource[c])}") for c in covered)
+    section["schedules"] = Listed(Noted(p, f"{', '.join(sorted({s.expression for s in plans if s.plan == p}))}, kept "
+                                           f"{_days({s.retention_days for s in plans if s.plan == p})}")
+                                  for p in sorted({s.plan for s in plans}))
+    section["cross_region"] = Noted(Listed(copied), "copies to another region seen (runbook 002: geo-redundant); "
                                             f"{DECIDE} keep the ones that must be")
     return section
 
@@ -346,16 +346,17 @@ def _secrets(estate: Estate, ask: Ask) -> Any:
     section: dict[str, Any] = {"rotation_days": Noted(30, f"{DECIDE} runbook 002 line 273 asks automatic rotation "
                                                           "without an interval; 30 days is a common choice")}
     if secrets:
-        section["secrets"] = [Noted(s, f"rotation {_on(by[s].rotation_enabled)}, every {by[s].interval_days} days")
-                              for s in secrets]
+        section["secrets"] = Listed(Noted(s, f"rotation {_on(by[s].rotation_enabled)}, every {by[s].interval_days} "
+                                             "days") for s in secrets)
     if keys:
-        section["kms_keys"] = [Noted(k, "key rotation " + _on(next((r.rotation_enabled for r in rot if k in r.aliases
-                                                                      or k == r.name), None))) for k in keys]
+        section["kms_keys"] = Listed(Noted(k, "key rotation " + _on(next((r.rotation_enabled for r in rot
+                                                                           if k in r.aliases or k == r.name), None)))
+                                     for k in keys)
     if vaults:
-        section["key_vaults"] = [Noted({"name": v}, f"soft delete {_on(prot[v].soft_delete)} "
-                                                    f"({prot[v].soft_delete_days} days), purge protection "
-                                                    f"{_on(prot[v].purge_protection)}" if v in prot else
-                                       "vault properties not read") for v in vaults]
+        section["key_vaults"] = Listed(Noted({"name": v}, f"soft delete {_on(prot[v].soft_delete)} "
+                                                          f"({prot[v].soft_delete_days} days), purge protection "
+                                                          f"{_on(prot[v].purge_protection)}" if v in prot else
+                                             "vault properties not read") for v in vaults)
     return section
 
 
@@ -372,8 +373,8 @@ def _log_retention(estate: Estate, ask: Ask) -> Any:
         return "never expires" if r.never_expires else f"{r.retention_days} days" if r.retention_days else \
             "retention not returned"
     section: dict[str, Any] = {"min_days": Noted(30, "runbook 002 lines 314-315: 30-day retention")}
-    groups = [Noted(r.name, seen(r)) for r in logs if r.kind == "log-group"]
-    spaces = [Noted(r.name, seen(r)) for r in logs if r.kind == "workspace"]
+    groups = Listed(Noted(r.name, seen(r)) for r in logs if r.kind == "log-group")
+    spaces = Listed(Noted(r.name, seen(r)) for r in logs if r.kind == "workspace")
     if groups:
         section["log_groups"] = groups
     if spaces:
@@ -398,7 +399,7 @@ def _cdn(estate: Estate, ask: Ask) -> Any:
         paths = ", ".join(f"{p.path_pattern} {'cached' if p.caching_enabled else 'not cached'}"
                           + (f" (default TTL {p.default_ttl_s} s)" if p.default_ttl_s else "") for p in mine)
         names.append(Noted(host, f"{dist}: {paths}"))
-    return {"assets": live, "configured": {"distributions": names,
+    return {"assets": live, "configured": {"distributions": Listed(names),
                                            "static_paths": Noted(["/static/*"], "runbook 000: static assets"),
                                            "min_default_ttl_s": 86400}}
 
@@ -433,7 +434,7 @@ def _turn(estate: Estate, ask: Ask) -> Any:
     if not estate.turn_groups:
         return {"live": live, "firewall": _na("no security group / NSG opening 3478 or 5349 was read")}
     return {"live": live, "firewall": {
-        "groups": [Noted(g, why) for g, why in estate.turn_groups],
+        "groups": Listed(Noted(g, why) for g, why in estate.turn_groups),
         "udp_port": Noted(3478, "runbook 000 line 407: listening-port=3478"), "tcp_port": 3478, "tls_port": 5349}}
 
 
@@ -472,7 +473,7 @@ def _autoscaling(estate: Estate, ask: Ask) -> Any:
         entries.append(Noted(entry, seen, above))
     live = _na("the live half sends load: name the target, the scaler and caps (see `golive explain AUTOSCALING`), "
                "or keep this reason")
-    return {"runbook": "002", "policies": entries, "live": live}
+    return {"runbook": "002", "policies": Listed(entries), "live": live}
 
 
 def _capacities(p: Any, ask: Ask) -> list[tuple[str, int, int]]:
@@ -543,7 +544,7 @@ def _logs_flowing(estate: Estate, ask: Ask) -> Any:
     for key, kind in (("log_groups", "log-group"), ("namespaces", "namespace"), ("workspaces", "workspace")):
         names = [f.name for f in live if f.kind == kind]
         if names:
-            section[key] = Noted(names, "events seen in the last week (runbook 000 line 624, 004 step 5.4)")
+            section[key] = Noted(Listed(names), "events seen in the last week (runbook 000 line 624, 004 step 5.4)")
     return Noted(section, "", above)
 
 

@@ -6,6 +6,7 @@ into its list (in the draft's sorted place, with the draft's comments and DECIDE
 a ``# VANISHED`` line above it (dropped again if it comes back). No timestamps, so merging twice changes nothing.
 The draft ends with ``# offered:`` lines (short hashes of every list entry discover offered), so an entry the
 user removed is not offered again while the estate still shows it. Line numbers come from PyYAML's node marks.
+A list in flow style (``[a, b]``, ``[]``; older drafts wrote estate lists so) is left as it is and said in ``not_merged``.
 """
 
 from __future__ import annotations
@@ -77,25 +78,39 @@ def _lead(lines: list[str], first: int) -> int:
     return lead
 
 
-def listings(text: str) -> dict[str, Listing]:
-    """Every block list under ``items`` (any depth), with each entry's identity and lines."""
+def _sequences(text: str) -> list[tuple[str, yaml.SequenceNode, list[Any]]]:
+    """Every list under ``items`` (any depth): its path (``MULTI-AZ/resources``), node and value."""
     root, data = yaml.compose(text), yaml.safe_load(text)
-    lines = text.splitlines()
-    out: dict[str, Listing] = {}
+    out: list[tuple[str, yaml.SequenceNode, list[Any]]] = []
     items = next((v for k, v in root.value if k.value == "items"), None) if isinstance(root, yaml.MappingNode) else None
 
     def walk(node: yaml.Node, value: Any, path: tuple[str, ...]) -> None:
         if isinstance(node, yaml.MappingNode) and isinstance(value, dict):
             for k, v in node.value:
                 walk(v, value.get(k.value), path + (str(k.value),))
-        elif isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
-            entries = tuple(Entry(f"{'/'.join(path)} {_identity(v)}", _lead(lines, n.start_mark.line),
-                                  n.start_mark.line, _last_line(n)) for n, v in zip(node.value, value, strict=True))
-            out["/".join(path)] = Listing("/".join(path), node.start_mark.column, entries)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(value, list):
+            out.append(("/".join(path), node, value))
 
     if items is not None:
         walk(items, data["items"], ())
     return out
+
+
+def listings(text: str) -> dict[str, Listing]:
+    """Every block list under ``items`` (any depth), with each entry's identity and lines."""
+    lines = text.splitlines()
+    out: dict[str, Listing] = {}
+    for path, node, value in _sequences(text):
+        if not node.flow_style and node.value:
+            entries = tuple(Entry(f"{path} {_identity(v)}", _lead(lines, n.start_mark.line),
+                                  n.start_mark.line, _last_line(n)) for n, v in zip(node.value, value, strict=True))
+            out[path] = Listing(path, node.start_mark.column, entries)
+    return out
+
+
+def flow_lists(text: str) -> dict[str, int]:
+    """The lists under ``items`` written in flow style (``[a, b]``, ``[]``) and their lengths: merge leaves them be."""
+    return {path: len(node.value) for path, node, _ in _sequences(text) if node.flow_style or not node.value}
 
 
 def _hash(key: str) -> str:
@@ -153,8 +168,14 @@ def merge(mine: str, fresh: str) -> Merged:
             elif e.key not in now and not marked and not blind:
                 marks.add(e.first)
                 vanished.append(e.key)
+    flows = flow_lists(mine)
     for path in sorted(set(theirs) - set(ours)):
-        not_merged.append(f"{path}: your profile has no list there (write the section to take its entries)")
+        if path not in flows:
+            not_merged.append(f"{path}: your profile has no list there (write the section to take its entries)")
+        else:
+            how = "is empty ([])" if flows[path] == 0 else "is in flow style ([a, b])"
+            not_merged.append(f"{path}: your profile's list {how}, so it was not merged (merge only inserts lines); "
+                              f"write it one `- ` entry per line, as a new draft does, to take new entries")
     out: list[str] = []
     for i, line in enumerate(lines + [""]):
         out.extend(before.get(i, []))

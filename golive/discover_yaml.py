@@ -1,5 +1,7 @@
 """A small YAML writer for drafted profiles (issue 17): block mappings and lists, one flow mapping per list entry,
-a comment beside or above any value. Output is deterministic: the caller's order, no timestamps."""
+a comment beside or above any value. Output is deterministic: the caller's order, no timestamps.
+A list of plain values is written in flow style (``[a, b]``) unless it is ``Listed`` (names read from the estate):
+those are written one ``- name`` line per entry, so ``golive discover --merge`` can insert one that appears later."""
 
 from __future__ import annotations
 
@@ -20,6 +22,13 @@ class Noted:
     value: Any
     note: str = ""
     above: tuple[str, ...] = field(default_factory=tuple)
+
+
+class Listed(tuple):
+    """Entries listed from the estate (log groups, namespaces, hosts, ...): always a block list, one ``- `` line each,
+    because ``golive discover --merge`` inserts and marks entries line by line (it leaves flow lists alone)."""
+
+    __slots__ = ()
 
 
 def scalar(value: Any) -> str:
@@ -53,7 +62,7 @@ def _comment(text: str) -> str:
 
 def _simple(value: Any) -> bool:
     return not isinstance(value, dict | list | tuple) or all(
-        not isinstance(v, dict | list | tuple | Noted) or (isinstance(v, list | tuple) and all(
+        not isinstance(v, dict | list | tuple | Noted) or (isinstance(v, list | tuple) and not _block(v) and all(
             not isinstance(x, dict | list | tuple | Noted) for x in v)) for v in (
             value.values() if isinstance(value, dict) else value))
 
@@ -70,12 +79,17 @@ def render(value: Any, indent: int = 0) -> list[str]:
         if isinstance(inner, dict) and inner and not _flowable(inner):
             out.append(f"{pad}{scalar(key)}:{tail}")
             out.extend(render(inner, indent + 2))
-        elif isinstance(inner, list | tuple) and inner and any(isinstance(v, Noted | dict) for v in inner):
+        elif isinstance(inner, list | tuple) and _block(inner):
             out.append(f"{pad}{scalar(key)}:{tail}")
             out.extend(_entries(inner, indent + 2))
         else:
             out.append(f"{pad}{scalar(key)}: {flow(inner)}{tail}")
     return out
+
+
+def _block(items: list | tuple) -> bool:
+    """A list written one entry per line: listed from the estate, or holding notes or mappings."""
+    return bool(items) and (isinstance(items, Listed) or any(isinstance(v, Noted | dict) for v in items))
 
 
 def _flowable(value: dict) -> bool:

@@ -133,3 +133,48 @@ def test_merge_reads_the_providers_of_the_profile_it_merges_into(capsys, tmp_pat
     assert "drop --from/--provider" in capsys.readouterr().err
     assert main(["discover", "--merge", str(tmp_path / "missing.yaml")]) == 4
     assert "missing.yaml" in capsys.readouterr().err
+
+
+def _estate_draft(groups: tuple[str, ...], copied: tuple[str, ...] = ()) -> str:
+    """A draft of an estate whose log groups all received events (LOGS-FLOWING) and whose backups copy ``copied``."""
+    from golive.providers.records import BackupSchedule
+    from golive.providers.records_logs import LogFlow
+    from golive.verdict import Records
+    flows = Records(LogFlow("aws", "log-group", g, newest=1.0) for g in groups)
+    plans = Records([BackupSchedule("plan", "rule", "cron(0 */6 * * ? *)", 30, covers=("db-a", "db-b", "db-c"),
+                                    copies_to=("eu-central-1",))] if copied else [])
+    estate = discover.Estate(("aws",), {"log_flows": flows, "backup_schedules": plans})
+    return discover.render_draft("my-env", estate, discover.Ask(RUNBOOKS), {})
+
+
+def test_merge_offers_a_name_the_estate_listed_later_and_marks_one_that_went():
+    """Lists of names read from the estate (LOGS-FLOWING log_groups here) are block lists, so merge takes them in."""
+    mine = _estate_draft(("/ecs/a", "/ecs/gone"))
+    assert "log_groups: [" not in mine
+    merged = merge(mine, _estate_draft(("/ecs/a", "/ecs/b")))
+    assert merged.added == ('LOGS-FLOWING/log_groups "/ecs/b"',), merged
+    assert merged.vanished == ('LOGS-FLOWING/log_groups "/ecs/gone"',), merged
+    inserted, missing = _delta(mine, merged.text)
+    assert missing == [] and [ln.strip() for ln in inserted] == ["- /ecs/b", VANISHED], inserted
+    assert merge(merged.text, _estate_draft(("/ecs/a", "/ecs/b"))).text == merged.text
+
+
+def test_a_profile_drafted_with_flow_lists_merges_and_says_the_list_was_not_merged():
+    """A profile drafted before estate lists were written one entry per line keeps its flow list as it is."""
+    fresh = _estate_draft(("/ecs/a", "/ecs/b"))
+    mine = fresh.replace("    log_groups:", "    log_groups: [/ecs/a]  #", 1)
+    mine = "\n".join(ln for ln in mine.splitlines() if not ln.startswith("      - /ecs/")) + "\n"
+    assert "log_groups: [/ecs/a]" in mine and "- /ecs/" not in mine
+    merged = merge(mine, fresh)
+    assert merged.added == () and VANISHED not in merged.text
+    said = [n for n in merged.not_merged if n.startswith("LOGS-FLOWING/log_groups")]
+    assert len(said) == 1 and "flow style" in said[0], merged.not_merged
+    _, missing = _delta(mine, merged.text)
+    assert missing == []
+    none_copied = _estate_draft(("/ecs/a",), copied=())
+    assert "cross_region: []" not in none_copied and "resources:" not in none_copied  # no plan: not applicable
+    mine = _estate_draft(("/ecs/a",), copied=("db-a",)).replace("    cross_region:  #", "    cross_region: []  #")
+    mine = "\n".join(ln for ln in mine.splitlines() if ln not in ("      - db-a", "      - db-b", "      - db-c")) + "\n"
+    merged = merge(mine, _estate_draft(("/ecs/a",), copied=("db-a",)))
+    assert merged.added == () and any(n.startswith("BACKUPS/cross_region") and "is empty ([])" in n
+                                      for n in merged.not_merged), merged.not_merged
