@@ -265,8 +265,9 @@ def _backups(estate: Estate, ask: Ask) -> Any:
     section["schedules"] = Listed(Noted(p, f"{', '.join(sorted({s.expression for s in plans if s.plan == p}))}, kept "
                                            f"{_days({s.retention_days for s in plans if s.plan == p})}")
                                   for p in sorted({s.plan for s in plans}))
-    section["cross_region"] = Noted(Listed(copied), "copies to another region seen (runbook 002: geo-redundant); "
-                                            f"{DECIDE} keep the ones that must be")
+    if copied:  # none: left out (the default), so a later merge inserts the list when copies appear
+        section["cross_region"] = Noted(Listed(copied), "copies to another region seen (runbook 002: geo-redundant); "
+                                                        f"{DECIDE} keep the ones that must be")
     return section
 
 

@@ -6,7 +6,9 @@ into its list (in the draft's sorted place, with the draft's comments and DECIDE
 a ``# VANISHED`` line above it (dropped again if it comes back). No timestamps, so merging twice changes nothing.
 The draft ends with ``# offered:`` lines (short hashes of every list entry discover offered), so an entry the
 user removed is not offered again while the estate still shows it. Line numbers come from PyYAML's node marks.
-A list in flow style (``[a, b]``, ``[]``; older drafts wrote estate lists so) is left as it is and said in ``not_merged``.
+A list the estate shows now that a section of the profile lacks (``workspaces`` once a workspace receives events) is
+inserted whole at the end of that section. A list in flow style (``[a, b]``, ``[]``; older drafts wrote estate lists
+so) is left as it is and said in ``not_merged``.
 """
 
 from __future__ import annotations
@@ -78,14 +80,28 @@ def _lead(lines: list[str], first: int) -> int:
     return lead
 
 
-def _sequences(text: str) -> list[tuple[str, yaml.SequenceNode, list[Any]]]:
-    """Every list under ``items`` (any depth): its path (``MULTI-AZ/resources``), node and value."""
+@dataclass(frozen=True)
+class Section:
+    """A block mapping under ``items`` (path such as ``LOGS-FLOWING``): its keys' column and lines, its last line."""
+
+    column: int
+    keys: dict[str, int]
+    last: int
+
+
+def _sequences(text: str, sections: dict[str, Section] | None = None) -> list[tuple[str, yaml.SequenceNode, list[Any]]]:
+    """Every list under ``items`` (any depth): its path (``MULTI-AZ/resources``), node and value; the block mappings
+    that hold them go to ``sections``."""
     root, data = yaml.compose(text), yaml.safe_load(text)
     out: list[tuple[str, yaml.SequenceNode, list[Any]]] = []
     items = next((v for k, v in root.value if k.value == "items"), None) if isinstance(root, yaml.MappingNode) else None
 
     def walk(node: yaml.Node, value: Any, path: tuple[str, ...]) -> None:
         if isinstance(node, yaml.MappingNode) and isinstance(value, dict):
+            if path and not node.flow_style and node.value and sections is not None:
+                sections["/".join(path)] = Section(node.value[0][0].start_mark.column,
+                                                   {str(k.value): k.start_mark.line for k, _ in node.value},
+                                                   _last_line(node))
             for k, v in node.value:
                 walk(v, value.get(k.value), path + (str(k.value),))
         elif isinstance(node, yaml.SequenceNode) and isinstance(value, list):
@@ -169,8 +185,24 @@ def merge(mine: str, fresh: str) -> Merged:
                 marks.add(e.first)
                 vanished.append(e.key)
     flows = flow_lists(mine)
+    sections: dict[str, Section] = {}
+    fresh_sections: dict[str, Section] = {}
+    _sequences(mine, sections)
+    _sequences(fresh, fresh_sections)
     for path in sorted(set(theirs) - set(ours)):
-        if path not in flows:
+        parent, _, key = path.rpartition("/")
+        section, new = sections.get(parent), theirs[path]
+        if path not in flows and section is not None and key not in section.keys and "not_applicable" not in \
+                section.keys and parent in fresh_sections:  # a list the section lacks: insert it at the section's end
+            entries = [e for e in new.entries if _hash(e.key) not in seen]
+            at = fresh_sections[parent].keys[key]
+            by = section.column - fresh_sections[parent].column
+            block = fresh_lines[_lead(fresh_lines, at):at + 1] + [ln for e in entries
+                                                                   for ln in fresh_lines[e.lead:e.last + 1]]
+            if entries:
+                before.setdefault(section.last + 1, []).extend(_shift(ln, by) + newline for ln in block)
+                added.extend(e.key for e in entries)
+        elif path not in flows:
             not_merged.append(f"{path}: your profile has no list there (write the section to take its entries)")
         else:
             how = "is empty ([])" if flows[path] == 0 else "is in flow style ([a, b])"

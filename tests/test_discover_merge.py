@@ -135,14 +135,16 @@ def test_merge_reads_the_providers_of_the_profile_it_merges_into(capsys, tmp_pat
     assert "missing.yaml" in capsys.readouterr().err
 
 
-def _estate_draft(groups: tuple[str, ...], copied: tuple[str, ...] = ()) -> str:
-    """A draft of an estate whose log groups all received events (LOGS-FLOWING) and whose backups copy ``copied``."""
+def _estate_draft(groups: tuple[str, ...], copied: bool = False, spaces: tuple[str, ...] = ()) -> str:
+    """A draft of an estate whose log groups and workspaces all received events (LOGS-FLOWING) and whose one backup
+    plan covers three databases, copying them to another region when ``copied``."""
     from golive.providers.records import BackupSchedule
     from golive.providers.records_logs import LogFlow
     from golive.verdict import Records
-    flows = Records(LogFlow("aws", "log-group", g, newest=1.0) for g in groups)
+    flows = Records([*(LogFlow("aws", "log-group", g, newest=1.0) for g in groups),
+                     *(LogFlow("azure", "workspace", w, newest=1.0) for w in spaces)])
     plans = Records([BackupSchedule("plan", "rule", "cron(0 */6 * * ? *)", 30, covers=("db-a", "db-b", "db-c"),
-                                    copies_to=("eu-central-1",))] if copied else [])
+                                    copies_to=("eu-central-1",) if copied else ())])
     estate = discover.Estate(("aws",), {"log_flows": flows, "backup_schedules": plans})
     return discover.render_draft("my-env", estate, discover.Ask(RUNBOOKS), {})
 
@@ -171,10 +173,30 @@ def test_a_profile_drafted_with_flow_lists_merges_and_says_the_list_was_not_merg
     assert len(said) == 1 and "flow style" in said[0], merged.not_merged
     _, missing = _delta(mine, merged.text)
     assert missing == []
-    none_copied = _estate_draft(("/ecs/a",), copied=())
-    assert "cross_region: []" not in none_copied and "resources:" not in none_copied  # no plan: not applicable
-    mine = _estate_draft(("/ecs/a",), copied=("db-a",)).replace("    cross_region:  #", "    cross_region: []  #")
+    mine = _estate_draft(("/ecs/a",), copied=True).replace("    cross_region:  #", "    cross_region: []  #")
     mine = "\n".join(ln for ln in mine.splitlines() if ln not in ("      - db-a", "      - db-b", "      - db-c")) + "\n"
-    merged = merge(mine, _estate_draft(("/ecs/a",), copied=("db-a",)))
+    merged = merge(mine, _estate_draft(("/ecs/a",), copied=True))
     assert merged.added == () and any(n.startswith("BACKUPS/cross_region") and "is empty ([])" in n
                                       for n in merged.not_merged), merged.not_merged
+
+
+def test_a_list_the_estate_shows_later_is_inserted_at_the_end_of_its_section(tmp_path):
+    """No copy seen, no workspace flowing when drafted; both seen later: merge inserts the two lists, whole."""
+    mine = _estate_draft(("/ecs/a",))
+    assert "cross_region" not in mine and "workspaces" not in mine
+    fresh = _estate_draft(("/ecs/a",), copied=True, spaces=("logs-a",))
+    merged = merge(mine, fresh)
+    assert merged.not_merged == () and len(merged.added) == 4, merged
+    inserted, missing = _delta(mine, merged.text)
+    assert missing == [] and [ln.rstrip("\n").split("  #")[0] for ln in inserted] == [
+        "    cross_region:", "      - db-a", "      - db-b", "      - db-c", "    workspaces:", "      - logs-a"], inserted
+    path = tmp_path / "my-env.yaml"
+    path.write_text(merged.text, encoding="utf-8")
+    assert load_profile(str(path)).profile.name == "my-env"  # check-profile as merged
+    data = discover.profile_data(merged.text)["items"]
+    assert data["BACKUPS"]["cross_region"] == ["db-a", "db-b", "db-c"]
+    assert data["LOGS-FLOWING"]["workspaces"] == ["logs-a"]
+    assert merge(merged.text, fresh).text == merged.text
+    removed = merged.text.replace("    workspaces:", "    ignored:", 1).replace("      - logs-a\n", "")
+    removed = "\n".join(ln for ln in removed.splitlines() if not ln.startswith("    ignored:")) + "\n"
+    assert "workspaces" not in merge(removed, fresh).text  # a list the user removed stays removed
