@@ -51,6 +51,8 @@ def _reader(live, providers):
     if live.scaler.kind == "provider":
         def read():
             found = providers.gather("scaling_status", addressed=("resource",), resource=live.scaler.resource)
+            if found.blind and (not found or len(providers.targets) > 1):  # the status, or a twin, may be unseen
+                raise CouldNotObserve.of(found.blind)
             if not found:
                 raise CouldNotObserve(f"the scaler {live.scaler.resource}", "the providers returned no status")
             if len(found) > 1:  # the same name in several targets: which one scales is the profile's choice

@@ -97,6 +97,13 @@ def test_turn_server_config_file(section, profile, evidence, judge):
     judge.conclude(f"{len(judge.findings)} coturn configuration breach(es) on profile {profile.name}")
 
 
+def _from(entry: str, rule) -> bool:
+    """Does the profile's group entry name the group this rule was read from (by name or id, in its target)?"""
+    at = entry.lower().rfind("/networksecuritygroups/")  # an NSG named by its ARM id
+    name = entry[at + len("/networksecuritygroups/"):] if at >= 0 else entry
+    return targets.specificity(name, rule.group, rule.where) is not None
+
+
 #: ingress_problems' words for a required opening it did not find: with a blind read it may sit behind that read
 _ABSENT = (" is not open to the world", " is open only in part (")
 
@@ -128,7 +135,16 @@ def test_turn_firewall_opens_turn_and_nothing_more(section, profile, providers, 
                                                               f"be opened by a group behind the blind read")
                 else:
                     judge.find([problem])
-    if not seen and not judge.blind:
+    for group in groups:  # a named group no target returned: gone, or opening nothing (TURN's ports closed)
+        if not any(_from(group, rule) for rule in seen):
+            unseen = [b for b in judge.blind if targets.concerns(group, b, [w for w, _ in providers.targets])]
+            if unseen:
+                judge.blind_to(f"TURN firewall group {group}", "not among the rules read; it may be behind the "
+                                                                "blind read")
+            else:
+                judge.find([f"group {group} named in items.TURN.firewall.groups: no inbound rule of it was read in "
+                            f"any target (it does not exist there, or opens nothing, so TURN's ports are closed)"])
+    if not seen and not judge.blind and not groups:
         judge.blind_to("the TURN firewall", f"no provider returned ingress rules (turn_ingress_rules) for {named}")
     evidence.json("ingress rules seen", seen)
     evidence.json("not observed (blind spots)", [str(b) for b in judge.blind])

@@ -106,9 +106,17 @@ def test_one_clouds_opening_never_excuses_anothers_closed_port(pytester, lab):
     assert "azure: " not in result.messages(ITEM), result.messages(ITEM)
 
 
-def test_an_opening_not_found_beside_a_blind_read_of_the_same_cloud_is_unseen_not_closed(pytester, lab):
-    """One AWS group is read, a second named group does not exist (a blind read): the opening the read group lacks
-    may be in the unread one, so it is a blind spot (could not observe), never a breach."""
+def test_a_named_group_no_target_returned_is_a_finding_beside_the_read_groups_breach(pytester, lab):
+    """A named security group that does not exist opens nothing: a finding naming it (every read succeeded),
+    beside the breach of the group that was read. Before, it was a blind spot and the item could-not-observe."""
     result = _gate(pytester, _aws(lab("aws", "sg-turn-no-3478-udp")), groups=["sg-00000000000000000"])
-    assert result.verdict(ITEM) == "could-not-observe", result.output
-    assert "3478/udp: not found open in the rules read" in result.messages(ITEM), result.messages(ITEM)
+    _fails_with(result, "3478/udp (TURN over UDP) is not open to the world")
+    _fails_with(result, "group sg-00000000000000000 named in items.TURN.firewall.groups: no inbound rule of it")
+
+
+def test_a_cloud_whose_named_nsg_is_gone_is_not_excused_by_the_other_cloud(pytester, lab):
+    """Both clouds named; the Azure NSG's name matches nothing (deleted): AWS's compliant group does not pass the
+    item on its own."""
+    result = _gate(pytester, {**_aws(lab("aws")), **_azure(lab("azure"))}, groups=["silenttalk-turn-nsg-gone"])
+    _fails_with(result, "group silenttalk-turn-nsg-gone named in items.TURN.firewall.groups")
+    assert "group silenttalk-production-turn" not in result.messages(ITEM)

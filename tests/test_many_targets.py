@@ -230,16 +230,25 @@ def test_rollout_names_the_target_of_each_workload_only_when_there_are_several()
 # --- TURN groups, log stores and rollout releases addressed to one target (issue 18) ---------------------------
 def test_a_turn_group_addressed_to_one_target_is_read_only_there(pytester, accounts):
     """The broken account's group lacks 3478/udp; addressed to the compliant account only, the broken one is not
-    read for TURN at all (no DescribeSecurityGroups there), and the compliant one passes."""
+    read for TURN at all (no DescribeSecurityGroups there), and the compliant one passes. Addressed to the broken
+    account, where it lacks 3478/udp: that account is named; addressed to an account without it: a finding."""
     chosen = {k: accounts[k] for k in ("compliant", "sg-turn-no-3478-udp")}
     targets = [{**profile_block(s), "max_attempts": 1, "timeout_s": 5, "name": name} for name, s in chosen.items()]
-    groups = [f"compliant/{g}" for g in TURN["firewall"]["groups"]]
+    groups = ["compliant/silenttalk-production-turn"]  # the AWS group (the NSG is Azure's)
     profile = profile_dict({"TURN": {"live": NA, "firewall": {**TURN["firewall"], "groups": groups}}},
                            runbooks=["000", "002"], providers={"aws_targets": targets})
     result = run_gate(pytester, profile, "turn")
     assert result.verdict("TURN") == "passed", result.output
     assert {c.target for c in result.calls() if c.action == "ec2:DescribeSecurityGroups"} == {
         "compliant/us-east-1"}
+    for group, said in (("sg-turn-no-3478-udp/silenttalk-production-turn", "sg-turn-no-3478-udp/us-east-1: 3478/udp"),
+                        ("compliant/no-such-group", "group compliant/no-such-group named in")):
+        firewall = {**TURN["firewall"], "groups": [group]}
+        profile = profile_dict({"TURN": {"live": NA, "firewall": firewall}}, runbooks=["000", "002"],
+                               providers={"aws_targets": targets})
+        result = run_gate(pytester, profile, "turn")
+        assert result.verdict("TURN") == "non-compliant" and said in result.messages("TURN"), result.output
+        assert "compliant/us-east-1: " not in result.messages("TURN"), result.messages("TURN")
 
 
 def test_a_log_group_missing_from_one_region_is_judged_where_it_lives(pytester, accounts):
@@ -293,3 +302,22 @@ def test_each_target_says_how_many_records_it_returned():
     assert [(f.resource, f.field, f.observed) for f in judge.facts] == [
         ("a/us-east-1", "things returned", 2), ("b/us-east-1", "things returned", 0)]
     assert cloud.gather("things", addressed=("names",), names=("a/x",)).per_target == {"a/us-east-1": 1}
+
+
+def test_a_log_store_absent_from_a_target_is_judged_by_how_the_profile_named_it():
+    from golive.compare.logflow import where_it_lives
+    from golive.providers.records_logs import LogFlow
+    from golive.verdict import BlindSpot
+    app = "/ecs/app"
+    here = LogFlow("aws", "log-group", app, 1.0, where="a/us-east-1")
+    gone = LogFlow("aws", "log-group", app, None, exists=False, where="b/us-east-1")
+    # addressed to b, absent there: judged there ("does not exist"), whatever a holds
+    assert where_it_lives([here, gone], {"log-group": [f"a/{app}", f"b/{app}"]}) == ([here, gone], [])
+    # bare, absent from b, present in a: judged in a only
+    assert where_it_lives([here, gone], {"log-group": [app]}) == ([here], [])
+    # bare, absent from b, and a could not be read: b's absence is a blind spot, not a breach
+    blind_a = BlindSpot("a/us-east-1: AWS logs:DescribeLogGroups", "access denied")
+    kept, unseen = where_it_lives([gone], {"log-group": [app]}, [blind_a])
+    assert kept == [] and [u.what for u in unseen] == [f"b/us-east-1: log group {app}"]
+    # bare, absent everywhere that was read: "does not exist" stays
+    assert where_it_lives([gone], {"log-group": [app]}) == ([gone], [])

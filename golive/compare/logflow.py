@@ -10,12 +10,13 @@ facts name the target it was read in ("prod-eu/eu-west-1: log group /ecs/api ...
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from golive.compare import targets
 from golive.profile.items.logs_flowing import LogsFlowingSection
 from golive.providers.records_logs import LogFlow
-from golive.verdict import Fact
+from golive.verdict import BlindSpot, Fact
 
 KIND = {"log-group": "log group", "namespace": "namespace", "workspace": "Log Analytics workspace"}
 
@@ -24,12 +25,27 @@ def _age(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h" if seconds >= 5400 else f"{seconds / 60:.0f} min"
 
 
-def where_it_lives(flows: Iterable[LogFlow]) -> list[LogFlow]:
-    """A store read in several targets (a bare profile name): judged in the targets where it exists; "does not
-    exist" stays only when no target has it (an account without the group is not a breach of that account)."""
+def where_it_lives(flows: Iterable[LogFlow], listed: dict[str, Sequence[str]],
+                   blind: Sequence[BlindSpot] = ()) -> tuple[list[LogFlow], list[BlindSpot]]:
+    """The stores to judge, and the absences that are blind. A store the profile addresses to a target must exist
+    there. A bare name read in several targets is judged where it exists; "does not exist" stays only when no
+    target has it, and becomes a blind spot when another target's read failed (it may live there). ``listed``:
+    kind -> the profile's names."""
     flows = list(flows)
     present = {(f.kind, f.name) for f in flows if f.exists}
-    return [f for f in flows if f.exists or (f.kind, f.name) not in present]
+    kept, unseen = [], []
+    for f in flows:
+        addressed = any(targets.specificity(n, f.name, f.where) for n in listed.get(f.kind, ()))
+        if f.exists or addressed:
+            kept.append(f)
+        elif (f.kind, f.name) in present:
+            continue  # it lives in another target
+        elif f.where and any(not b.what.startswith(f"{f.where}:") for b in blind):
+            unseen.append(BlindSpot(f"{f.where}: {KIND.get(f.kind, f.kind)} {f.name}",
+                                    "not here, and another target could not be read: it may live there"))
+        else:
+            kept.append(f)
+    return kept, unseen
 
 
 def assess(flows: Iterable[LogFlow], section: LogsFlowingSection, now: float) -> tuple[list[dict[str, Any]], list[str]]:

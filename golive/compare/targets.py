@@ -13,6 +13,7 @@ a single-target cloud has ``where == ""`` and every helper here leaves it, its m
 - ``pick(entries, name, where, key)``: the most specific entry for one resource (target/region, then target,
   then the bare name), for sections that override per resource.
 - ``named(where, text)``: the message prefixed with its target, or as is for a single target.
+- ``concerns(entry, spot, every)``: whether a blind spot could hide what a profile entry names.
 """
 
 from __future__ import annotations
@@ -116,6 +117,15 @@ def pick(entries: Iterable[T], name: str, where: str, key: Callable[[T], str]) -
     """The most specific entry addressing resource ``name`` in ``where`` (None when none does)."""
     found = [(s, i, e) for i, e in enumerate(entries) if (s := specificity(key(e), name, where)) is not None]
     return max(found, key=lambda t: (t[0], -t[1]))[2] if found else None
+
+
+def concerns(entry: str, spot: BlindSpot, every: Sequence[str]) -> bool:
+    """Could this blind spot hide what the profile's ``entry`` names? An entry addressed to a target: only a
+    blind spot of that target; a bare one: any."""
+    head = entry.split("/")[0]
+    if head not in {w.split("/")[0] for w in every if w}:
+        return True
+    return spot.what.startswith((f"{head}/", f"{head}:"))
 
 
 def named(where: str, text: str) -> str:

@@ -1,8 +1,9 @@
 """WEBSOCKET probe: open a wss:// connection, exchange a ping/pong or a declared message, close; and try TLS 1.2.
 
-Each connection is its own TCP connection (its local port is recorded), bounded by one deadline for upgrade,
-exchange and close. The client is the ``websockets`` library (asyncio) over ``ssl_context(trust.ca_bundle)``, the one trust
-setting of every probe. Connecting that fails (refused, unresolvable, untrusted certificate) is could-not-observe;
+Each connection is its own TCP connection (its local port is recorded), bounded by the deadline for upgrade and
+exchange, then the same deadline again for the close (so a server that is slow to pong is not also judged unclean
+on close): at most twice ``timeout_s`` per connection. The client is the ``websockets`` library (asyncio) over
+``ssl_context(trust.ca_bundle)``, the one trust setting of every probe. Connecting that fails (refused, unresolvable, untrusted certificate) is could-not-observe;
 a server that accepts the connection and then refuses the upgrade, never pongs or does not close is observed
 doing so (a breach, not blindness).
 """

@@ -58,29 +58,27 @@ class CloudProviders:
 
     @cached_property
     def targets(self) -> list[tuple[str, Any]]:
-        """(where, provider) of every target: where is "" for a cloud with one target, "<name>[/<region>]" else."""
+        """(where, provider) of every target: "" for ``providers.aws|azure|kubernetes`` (one target, read and
+        reported as it always was); "<name>/<region>" for each AWS target and region, "<name>" for each Azure
+        subscription and cluster of ``*_targets``, even a list of one, so the names a profile addresses
+        (``<name>/<resource>``) always mean what they say."""
         from golive.profile.model import AwsTarget
 
         found: list[tuple[str, Any]] = []
-        aws_regions = [(t, r) for t in self.config.aws_targets for r in t.read_regions()]
-        if aws_regions:
+        if self.config.aws_targets:
             from golive.providers.aws import AwsProvider
-            several = len(aws_regions) > 1
-            for target, region in aws_regions:
-                where = f"{target.name}/{region}" if several else ""
-                config: AwsTarget = target.model_copy(update={"region": region})
-                found.append((where, AwsProvider(config, audit=self.audit, shared=self.cache, label=where)))
+            for target in self.config.aws_targets:
+                for region in target.read_regions():
+                    where = f"{target.name}/{region}"
+                    config: AwsTarget = target.model_copy(update={"region": region})
+                    found.append((where, AwsProvider(config, audit=self.audit, shared=self.cache, label=where)))
         if self.config.azure_targets:
             from golive.providers.azure import AzureProvider
-            several = len(self.config.azure_targets) > 1
-            found += [(t.name if several else "", AzureProvider(t, audit=self.audit, shared=self.cache,
-                                                                label=t.name if several else ""))
+            found += [(t.name, AzureProvider(t, audit=self.audit, shared=self.cache, label=t.name))
                       for t in self.config.azure_targets]
         if self.config.kubernetes_targets:
             from golive.providers.kubernetes import KubernetesProvider
-            several = len(self.config.kubernetes_targets) > 1
-            found += [(t.name if several else "", KubernetesProvider(t, audit=self.audit,
-                                                                     label=t.name if several else ""))
+            found += [(t.name, KubernetesProvider(t, audit=self.audit, label=t.name))
                       for t in self.config.kubernetes_targets]
         found += [("", p) for p in (self.aws, self.azure, self.kubernetes) if p is not None]
         return found
@@ -105,8 +103,9 @@ class CloudProviders:
         profile names that may be addressed to one target (``<target>[/<region>]/<name>``, issue 18): each
         target reads the names that apply to it, stripped of the target; a target left with no name to read
         where the profile named some is not read at all. ``Records.per_target`` counts what each target (of several)
-        returned when its reads all succeeded: a target that returns nothing shows (``judge.saw`` makes it a
-        fact), never passes unseen."""
+        returned when its reads all succeeded (``judge.saw`` makes each a fact, for the evidence and drift); an
+        empty target is not itself a finding: what the profile names and no target returned is the check's to
+        judge."""
         self.configured()  # no provider at all: could not observe
         pool = self.of(only) if only else self.targets
         every = [where for where, _ in pool]

@@ -8,12 +8,11 @@ the gate's ``--release`` or ``release`` here; ``releases`` names another release
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Annotated
 
 from pydantic import Field, HttpUrl, StringConstraints
 
-from golive.compare.targets import specificity
+from golive.compare.targets import pick
 from golive.profile.base import NotApplicable, Section
 
 VERSION = r"^[A-Za-z0-9_][A-Za-z0-9._+-]{0,127}$"  # an image tag (Docker: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127})
@@ -63,14 +62,9 @@ class RolloutSection(Section):
         """The release ``name`` must run: its own entry, its scope's, the gate's --release, else ``release``.
         With several targets a key may be addressed to one (``<target>[/<region>]/<name or scope>``); the most
         specific key wins (target/region, then target, then the bare name)."""
-        if _best(self.own_versions, name, where) is not None:
+        if pick(self.own_versions, name, where, str) is not None:
             return None
-        key = _best(self.releases, name, where) or _best(self.releases, scope, where)
+        key = pick(self.releases, name, where, str) or pick(self.releases, scope, where, str)
         found = self.releases[key] if key is not None else release or self.release
         return found.removeprefix("v") if found else None
 
-
-def _best(keys: Iterable[str], name: str, where: str) -> str | None:
-    """The most specific key addressing ``name`` in ``where`` (None when none does)."""
-    ranked = [(rank, key) for key in keys if (rank := specificity(key, name, where)) is not None]
-    return max(ranked)[1] if ranked else None

@@ -3,8 +3,8 @@
 ``ec2:DescribeSecurityGroups`` ``IpPermissions``; without named groups, the groups of the network interfaces
 that carry the TURN hosts' addresses (``ec2:DescribeNetworkInterfaces`` filtered on ``association.public-ip``
 and ``addresses.private-ip-address``). The mapping onto IngressRule is golive/providers/records_firewall.py's
-docstring. A security group id ("sg-...") named in the profile that the account does not have is a blind spot
-beside the groups read (they are still judged); other names may belong to another cloud's provider (NSGs) and are left to it.
+docstring. A named group the account/region does not have returns nothing here: it may live in another target or
+be another cloud's NSG, so the TURN check judges the names no target returned.
 """
 
 from __future__ import annotations
@@ -12,28 +12,20 @@ from __future__ import annotations
 from typing import Any
 
 from golive.providers.records_firewall import IngressRule, host_addresses
-from golive.verdict import BlindSpot, Records
 
 PROVIDES = ("turn_ingress_rules",)
 
 _PROTOCOLS = {"-1": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 
 
-def turn_ingress_rules(aws: Any, groups: tuple[str, ...] = (), hosts: tuple[str, ...] = ()) -> Records:
+def turn_ingress_rules(aws: Any, groups: tuple[str, ...] = (), hosts: tuple[str, ...] = ()) -> list[IngressRule]:
     every = aws.read("ec2", "DescribeSecurityGroups").get("SecurityGroups", [])
-    if groups:
+    if groups:  # a named group this account/region lacks is the check's to judge (it may live in another target)
         chosen = [g for g in every if g["GroupId"] in groups or g.get("GroupName") in groups]
-        known = {g["GroupId"] for g in every} | {g.get("GroupName") for g in every}
-        missing = [g for g in groups if g.startswith("sg-") and g not in known]
     else:
         ids = _groups_of_hosts(aws, hosts)
         chosen = [g for g in every if g["GroupId"] in ids]
-        missing = []
-    # the groups read are judged; a named group that does not exist is a blind spot beside them
-    return Records([rule for group in chosen for rule in group_rules(group, groups)],
-                   [BlindSpot(aws.target("ec2", "DescribeSecurityGroups"),
-                              f"security group(s) {', '.join(missing)} named in items.TURN.firewall.groups do not "
-                              f"exist in this account/region")] if missing else [])
+    return [rule for group in chosen for rule in group_rules(group, groups)]
 
 
 def group_rules(group: dict[str, Any], named: tuple[str, ...] = ()) -> list[IngressRule]:
