@@ -77,3 +77,19 @@ def test_profile_refuses_plain_ws_and_too_many_connections():
         WebsocketSection(endpoints=[{"name": "x", "url": "ws://127.0.0.1/ws"}])
     with pytest.raises(ValidationError, match="less than or equal to 20"):
         WebsocketSection(endpoints=[{"name": "x", "url": "wss://127.0.0.1/ws"}], connections=21)
+
+
+def test_a_server_that_takes_the_connection_and_never_upgrades_is_a_breach_not_blindness(lab_rt):
+    """TCP connects, then silence: observed (no upgrade within the deadline). Nothing listening: unseen."""
+    import socket
+
+    from golive.probes import websocket
+    from golive.verdict import CouldNotObserve
+
+    lab_rt.ca()
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        url = f"wss://127.0.0.1:{silent.getsockname()[1]}/ws"
+        seen = websocket.observe_one(url, lab_rt.ca_file, 1.0, 0)
+    assert seen.status is None and "no upgrade within 1 s" in seen.failure and "TCP connection was made" in seen.failure
+    with pytest.raises(CouldNotObserve, match="could not connect"):
+        websocket.observe_one(f"wss://127.0.0.1:{free_port()}/ws", lab_rt.ca_file, 1.0, 0)

@@ -79,17 +79,27 @@ async def _observe_one(url: str, context: ssl.SSLContext, timeout_s: float, inde
     def broken(failure: str, status: int | None = None) -> WsConnection:
         return WsConnection(index, None, status, None, exchange, None, None, None, None, elapsed(), failure)
 
+    parts = urlsplit(url)
+    try:  # the TCP connection first: one that cannot be made is an unseen endpoint, never a broken upgrade
+        raw = socket.create_connection((parts.hostname or "", parts.port or 443), timeout=timeout_s)
+    except OSError as exc:
+        raise CouldNotObserve(url, f"could not connect: {type(exc).__name__}: {exc}") from None
+    raw.setblocking(False)
     try:
-        ws = await connect(url, ssl=context, open_timeout=timeout_s, close_timeout=timeout_s, ping_interval=None,
-                           proxy=None, max_size=MAX_ANSWER_CHARS * 4)
+        ws = await connect(url, sock=raw, ssl=context, open_timeout=_deadline_left(ends), close_timeout=timeout_s,
+                           ping_interval=None, proxy=None, max_size=MAX_ANSWER_CHARS * 4)
     except InvalidStatus as exc:
+        raw.close()
         code = exc.response.status_code
         return broken(f"the upgrade was refused: HTTP {code} instead of 101 Switching Protocols", code)
     except TimeoutError:
-        return broken(f"no upgrade within {timeout_s:g} s (the deadline)")
+        raw.close()
+        return broken(f"no upgrade within {timeout_s:g} s (the deadline; the TCP connection was made)")
     except InvalidHandshake as exc:
+        raw.close()
         return broken(f"the upgrade failed: {exc}")
     except (OSError, ssl.SSLError, WebSocketException) as exc:
+        raw.close()
         raise CouldNotObserve(url, f"could not connect: {type(exc).__name__}: {exc}") from None
     port = ws.transport.get_extra_info("sockname")[1]
     tls = ws.transport.get_extra_info("ssl_object")
