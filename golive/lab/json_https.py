@@ -1,6 +1,6 @@
 """A small JSON-over-HTTPS server for lab components that emulate an API (Grafana's, later others): a handler base
-that answers JSON and logs one line per request, a TLS listener with a lab certificate, and the command line such a
-component runs as (``main``)."""
+that answers JSON and logs one line per request, a TLS listener with a lab certificate, the command line such a
+component runs as (``main``), and the start of such a process from the lab (``launch``, its other side)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import sys
 from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from golive.lab.runtime import LabRuntime, tcp_ready
 
 
 class JsonHandler(BaseHTTPRequestHandler):
@@ -55,3 +57,19 @@ def main(description: str, variants: Iterable[str], secret: str,
     args = parser.parse_args()
     serve_tls(args.port, handler(args.variant, args.secret_file.read_text(encoding="utf-8").strip()), args.cert,
               args.key, tls13_only=tls13_only)
+
+
+def launch(rt: LabRuntime, instance: str, module: str, port: int, variant: str, secret: str, value: str,
+           *names: str) -> Path:
+    """Start ``python -m module`` (a component whose ``__main__`` is ``main``) on ``port``: its ``secret`` written
+    to ``<lab dir>/<instance>/<secret>`` (0600, a lab secret profiles reference, never hold) and a lab certificate
+    for ``names``; returns the secret's file."""
+    where = rt.dir(instance)
+    cert_file, key_file = rt.server_cert(where, *names)
+    secret_file = where / secret
+    secret_file.write_text(value, encoding="utf-8")
+    secret_file.chmod(0o600)
+    rt.spawn(instance, [sys.executable, "-m", module, "--port", str(port), "--variant", variant,
+                        f"--{secret}-file", str(secret_file), "--cert", str(cert_file), "--key", str(key_file)],
+             tcp_ready(port))
+    return secret_file

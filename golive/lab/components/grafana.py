@@ -13,14 +13,13 @@ Run as ``python -m golive.lab.components.grafana --port P --variant V --token-fi
 from __future__ import annotations
 
 import secrets
-import sys
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from golive.lab.component import Component
-from golive.lab.json_https import JsonHandler, main
-from golive.lab.runtime import LabRuntime, tcp_ready
+from golive.lab.json_https import JsonHandler, launch, main
+from golive.lab.runtime import LabRuntime
 
 UID, TITLE = "social-platform-prod", "Social Platform Production"
 
@@ -69,14 +68,8 @@ class Grafana(Component):
     lab_ports = {"https": 18530}
 
     def launch(self, rt: LabRuntime, variant: str, ports: dict[str, int], instance: str) -> dict[str, str]:
-        where = rt.dir(instance)
-        cert_file, key_file = rt.server_cert(where, "localhost", "127.0.0.1")
-        token = where / "token"
-        token.write_text(f"glsa_{secrets.token_urlsafe(24)}", encoding="utf-8")
-        token.chmod(0o600)
-        rt.spawn(instance, [sys.executable, "-m", "golive.lab.components.grafana", "--port", str(ports["https"]),
-                            "--variant", variant, "--token-file", str(token), "--cert", str(cert_file),
-                            "--key", str(key_file)], tcp_ready(ports["https"]))
+        token = launch(rt, instance, "golive.lab.components.grafana", ports["https"], variant, "token",
+                       f"glsa_{secrets.token_urlsafe(24)}", "localhost", "127.0.0.1")
         return {"https": f"https://127.0.0.1:{ports['https']}", "token_file": str(token)}
 
 

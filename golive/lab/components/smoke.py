@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import secrets
-import sys
 import time
 from http.server import BaseHTTPRequestHandler
 
 from golive.lab.component import Component
-from golive.lab.json_https import JsonHandler, main
-from golive.lab.runtime import LabRuntime, tcp_ready
+from golive.lab.json_https import JsonHandler, launch, main
+from golive.lab.runtime import LabRuntime
 
 USER = "smoke@lab.golive.test"
 SLOW_S = 3.0
@@ -36,14 +35,8 @@ class Smoke(Component):
     lab_ports = {"https": 18465}
 
     def launch(self, rt: LabRuntime, variant: str, ports: dict[str, int], instance: str) -> dict[str, str]:
-        where = rt.dir(instance)
-        cert_file, key_file = rt.server_cert(where, "localhost", "127.0.0.1", "api.lab.golive.test")
-        password = where / "password"
-        password.write_text(secrets.token_urlsafe(12), encoding="utf-8")
-        password.chmod(0o600)
-        rt.spawn(instance, [sys.executable, "-m", "golive.lab.components.smoke", "--port", str(ports["https"]),
-                            "--variant", variant, "--password-file", str(password), "--cert", str(cert_file),
-                            "--key", str(key_file)], tcp_ready(ports["https"]))
+        password = launch(rt, instance, "golive.lab.components.smoke", ports["https"], variant, "password",
+                          secrets.token_urlsafe(12), "localhost", "127.0.0.1", "api.lab.golive.test")
         return {"https": f"https://127.0.0.1:{ports['https']}", "password_file": str(password), "user": USER}
 
 
