@@ -20,7 +20,7 @@ def test_logs_are_flowing(section, profile, providers, evidence, judge):
                                        log_groups=tuple(section.log_groups), namespaces=tuple(section.namespaces),
                                        workspaces=tuple(section.workspaces), window_s=section.window_min * 60,
                                        max_events=section.max_events))
-    flows, unseen = logflow.where_it_lives(found, {kind: names for kind, names in stores}, found.blind)
+    flows, unseen = logflow.where_it_lives(found, dict(stores), found.blind)
     judge.blind.extend(unseen)  # a bare name absent here, maybe present behind another target's failed read
     all_read = not found.blind
     for kind, names in stores:

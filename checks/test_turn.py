@@ -135,9 +135,10 @@ def test_turn_firewall_opens_turn_and_nothing_more(section, profile, providers, 
                                                               f"be opened by a group behind the blind read")
                 else:
                     judge.find([problem])
+    every_target = [w for w, _ in providers.targets]
     for group in groups:  # a named group no target returned: gone, or opening nothing (TURN's ports closed)
         if not any(_from(group, rule) for rule in seen):
-            unseen = [b for b in judge.blind if targets.concerns(group, b, [w for w, _ in providers.targets])]
+            unseen = [b for b in judge.blind if targets.concerns(group, b, every_target)]
             if unseen:
                 judge.blind_to(f"TURN firewall group {group}", "not among the rules read; it may be behind the "
                                                                 "blind read")

@@ -287,23 +287,28 @@ def render(document: dict) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
+#: what each use ships, how to run it on the lab, and the audit-policy option that regenerates its documents
+_USES = {"gate": (SHIPPED, "run the lab gate (.venv/bin/python -m pytest -m production --profile local checks/)", ""),
+         "watch": (WATCH_SHIPPED, "run `golive watch` against the lab (tests/test_watch_metrics.py does)",
+                   " --for watch")}
+
+
 def shipped_drift(calls: list[ApiCall], root: Path, use: str = "gate") -> list[str]:
-    """Shipped documents under ``root`` that differ from what ``calls`` need, each with how to regenerate it."""
+    """Shipped documents under ``root`` that differ from what ``calls`` need, each with how to regenerate it
+    (a watch's documents only for the clouds its calls read: each lab watch reads one cloud's metrics)."""
     import difflib
 
+    shipped_for, run, option = _USES[use]
     drift = []
-    run = ("run the lab gate (.venv/bin/python -m pytest -m production --profile local checks/)" if use == "gate"
-           else "run `golive watch` against the lab (tests/test_watch_metrics.py does)")
-    audit = "" if use == "gate" else " --for watch"
-    for cloud, relative in (SHIPPED if use == "gate" else WATCH_SHIPPED).items():
+    for cloud, relative in shipped_for.items():
         if use == "watch" and not any(c.cloud == cloud for c in calls):
-            continue  # each lab watch reads one cloud's metrics
-        wanted = render(document(cloud, [c for c in calls if c.cloud == cloud], use))
+            continue
+        wanted = render(document(cloud, calls, use))
         path = root / relative
         shipped = path.read_text(encoding="utf-8") if path.exists() else ""
         if shipped != wanted:
             diff = list(difflib.unified_diff(shipped.splitlines(), wanted.splitlines(), relative, "regenerated",
                                              lineterm="", n=0))
             drift.append(f"{relative} is not what the lab {use}'s audit calls for; regenerate it: {run}, then "
-                         f"`.venv/bin/golive audit-policy {cloud}{audit} > {relative}`\n" + "\n".join(diff[:60]))
+                         f"`.venv/bin/golive audit-policy {cloud}{option} > {relative}`\n" + "\n".join(diff[:60]))
     return drift

@@ -61,6 +61,11 @@ def _scopes(where: str) -> list[str]:
     return ["/".join(parts[:n]) for n in range(len(parts), 0, -1)]
 
 
+def _heads(every: Sequence[str]) -> set[str]:
+    """The target names of these wheres ("prod-eu/eu-west-1" -> "prod-eu"): what an entry's first part may name."""
+    return {w.split("/")[0] for w in every if w}
+
+
 def specificity(entry: str, name: str, where: str) -> int | None:
     """How specifically ``entry`` addresses resource ``name`` in ``where``: 0 bare, 1 target, 2 target/region;
     None when it does not address it."""
@@ -79,8 +84,8 @@ def address(entry: str, where: str, every: Sequence[str] = ()) -> tuple[int, str
     for scope in _scopes(where):
         if entry.startswith(f"{scope}/"):
             return scope.count("/") + 1, entry[len(scope) + 1:]
-    heads = {w.split("/")[0] for w in every if w} - ({where.split("/")[0]} if where else set())
-    return None if entry.split("/")[0] in heads else (0, entry)
+    others = _heads(every) - ({where.split("/")[0]} if where else set())
+    return None if entry.split("/")[0] in others else (0, entry)
 
 
 def names(entries: Iterable[str], where: str, every: Sequence[str] = ()) -> list[str]:
@@ -123,7 +128,7 @@ def concerns(entry: str, spot: BlindSpot, every: Sequence[str]) -> bool:
     """Could this blind spot hide what the profile's ``entry`` names? An entry addressed to a target: only a
     blind spot of that target; a bare one: any."""
     head = entry.split("/")[0]
-    if head not in {w.split("/")[0] for w in every if w}:
+    if head not in _heads(every):
         return True
     return spot.what.startswith((f"{head}/", f"{head}:"))
 

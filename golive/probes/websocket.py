@@ -3,7 +3,8 @@
 Each connection is its own TCP connection (its local port is recorded), bounded by the deadline for upgrade and
 exchange, then the same deadline again for the close (so a server that is slow to pong is not also judged unclean
 on close): at most twice ``timeout_s`` per connection. The client is the ``websockets`` library (asyncio) over
-``ssl_context(trust.ca_bundle)``, the one trust setting of every probe. Connecting that fails (refused, unresolvable, untrusted certificate) is could-not-observe;
+``ssl_context(trust.ca_bundle)``, the one trust setting of every probe. Connecting that fails (refused,
+unresolvable, untrusted certificate) is could-not-observe;
 a server that accepts the connection and then refuses the upgrade, never pongs or does not close is observed
 doing so (a breach, not blindness).
 """
@@ -86,20 +87,20 @@ async def _observe_one(url: str, context: ssl.SSLContext, timeout_s: float, inde
         raise CouldNotObserve(url, f"could not connect: {type(exc).__name__}: {exc}") from None
     raw.setblocking(False)
     try:
-        ws = await connect(url, sock=raw, ssl=context, open_timeout=_deadline_left(ends), close_timeout=timeout_s,
-                           ping_interval=None, proxy=None, max_size=MAX_ANSWER_CHARS * 4)
+        try:
+            ws = await connect(url, sock=raw, ssl=context, open_timeout=_deadline_left(ends),
+                               close_timeout=timeout_s, ping_interval=None, proxy=None, max_size=MAX_ANSWER_CHARS * 4)
+        except BaseException:
+            raw.close()  # no connection came of it: the socket is still ours to close
+            raise
     except InvalidStatus as exc:
-        raw.close()
         code = exc.response.status_code
         return broken(f"the upgrade was refused: HTTP {code} instead of 101 Switching Protocols", code)
     except TimeoutError:
-        raw.close()
         return broken(f"no upgrade within {timeout_s:g} s (the deadline; the TCP connection was made)")
     except InvalidHandshake as exc:
-        raw.close()
         return broken(f"the upgrade failed: {exc}")
     except (OSError, ssl.SSLError, WebSocketException) as exc:
-        raw.close()
         raise CouldNotObserve(url, f"could not connect: {type(exc).__name__}: {exc}") from None
     port = ws.transport.get_extra_info("sockname")[1]
     tls = ws.transport.get_extra_info("ssl_object")
