@@ -17,6 +17,7 @@ from golive.lab.runtime import LabRuntime, tcp_ready
 
 class JsonHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    content_type = "application/json"  # as the API emulated sends it (ARM adds "; charset=utf-8")
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's signature)
         sys.stderr.write(f"{self.command} {self.path.split('?')[0]} {args[1] if len(args) > 1 else ''}\n")
@@ -24,7 +25,7 @@ class JsonHandler(BaseHTTPRequestHandler):
     def answer(self, status: int, body: object) -> None:
         data = json.dumps(body).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", self.content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)

@@ -40,6 +40,7 @@ from golive.lab.azure.arm import (
     Arm,
     subscription_for,
 )
+from golive.lab.json_https import JsonHandler
 
 #: variants of the server itself (how it answers), beside the fixture areas' variants
 SERVER_VARIANTS = {"throttled": "ARM throttles: the first read of each path answers 429 with Retry-After: 1"}
@@ -202,35 +203,27 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, body)
 
 
-class IdentityHandler(BaseHTTPRequestHandler):
+class IdentityHandler(JsonHandler):
     """App Service's managed-identity endpoint (api-version 2019-08-01) for the lab's audience only."""
 
     server_version = "golive-lab-identity/1"
-    protocol_version = "HTTP/1.1"
+    content_type = "application/json; charset=utf-8"
 
     def log_message(self, fmt: str, *args: Any) -> None:
         sys.stdout.write(f"{dt.datetime.now(dt.UTC):%H:%M:%S.%f} identity {fmt % args}\n")
         sys.stdout.flush()
 
-    def _send(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         url = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         if url.path != IDENTITY_PATH:
-            return self._send(404, {"statusCode": 404, "message": f"no such path {url.path}"})
+            return self.answer(404, {"statusCode": 404, "message": f"no such path {url.path}"})
         if self.headers.get("X-IDENTITY-HEADER") != IDENTITY_HEADER:
-            return self._send(401, {"statusCode": 401, "message": "X-IDENTITY-HEADER is missing or wrong"})
+            return self.answer(401, {"statusCode": 401, "message": "X-IDENTITY-HEADER is missing or wrong"})
         if query.get("resource", "").rstrip("/") != LAB_AUDIENCE:
-            return self._send(400, {"statusCode": 400, "message": f"resource {query.get('resource')!r} is not the "
+            return self.answer(400, {"statusCode": 400, "message": f"resource {query.get('resource')!r} is not the "
                                                                   f"lab's ARM audience {LAB_AUDIENCE}"})
-        self._send(200, {"access_token": LAB_TOKEN, "expires_on": str(int(time.time()) + 3600),
+        self.answer(200, {"access_token": LAB_TOKEN, "expires_on": str(int(time.time()) + 3600),
                          "resource": LAB_AUDIENCE, "token_type": "Bearer",
                          "client_id": "00000000-0000-4000-8000-00000000a1ab"})
 
